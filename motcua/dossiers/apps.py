@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "motcua.dossiers"
+    label = "dossiers"
+    verbose_name = "Hồ sơ"

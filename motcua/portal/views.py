@@ -1,0 +1,9 @@
+from django.shortcuts import render
+
+
+def home(request):
+    return render(request, "portal/home.html")
+
+
+def catalogue(request):
+    return render(request, "portal/home.html")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "motcua.reports"
+    label = "reports"
+    verbose_name = "Báo cáo"
