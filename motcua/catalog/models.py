@@ -163,7 +163,13 @@ class ProcedureVersion(models.Model):
         verbose_name = _("phiên bản thủ tục")
         verbose_name_plural = _("phiên bản thủ tục")
         ordering = ["procedure__code", "-number"]
-        constraints = [models.UniqueConstraint(fields=["procedure", "number"], name="unique_procedure_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="unique_procedure_version"),
+            # At most one version is the procedure's state of record (in force, or its abolition).
+            models.UniqueConstraint(fields=["procedure"], condition=models.Q(status__in=["published", "abolished"]),
+                                    name="one_current_version_per_procedure"),
+        ]
+        indexes = [models.Index(fields=["status", "name"], name="catalog_version_status_name")]
 
     def __str__(self):
         return self.name
