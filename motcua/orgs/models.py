@@ -122,3 +122,12 @@ class StaffRole(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+
+# Changes to the organisation and to who holds which role are audited (django-auditlog).
+from auditlog.registry import auditlog  # noqa: E402
+
+auditlog.register(AdminUnit)
+auditlog.register(Agency)
+auditlog.register(StaffRole)
+auditlog.register(User, exclude_fields=["password", "last_login"])
