@@ -1,0 +1,106 @@
+"""Notifications to the applicant: rows written in the action's transaction, sent by a job after commit.
+
+Email goes through Django's mail framework; SMS through a provider class named in
+settings.SMS_PROVIDER (the default appends to a file, for installations without a gateway).
+"""
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from motcua.dossiers.models import Dossier, Notification
+
+FMT = "%H:%M ngày %d/%m/%Y"
+
+
+def _messages(dossier: Dossier, kind: str) -> tuple[str, str] | None:
+    when = timezone.localtime(dossier.appointment_at).strftime(FMT) if dossier.appointment_at else ""
+    code = dossier.code or ""
+    lookup = f"{settings.PUBLIC_BASE_URL}/tra-cuu/?ma={code}"
+    texts = {
+        "received": (_("Hồ sơ %(code)s đã được tiếp nhận"),
+                     _("Hồ sơ %(code)s (%(proc)s) đã được tiếp nhận. Hẹn trả kết quả: %(when)s. Tra cứu: %(url)s")),
+        "supplement_requested": (_("Hồ sơ %(code)s cần bổ sung"),
+                                 _("Hồ sơ %(code)s cần bổ sung: %(items)s. Vui lòng bổ sung trước %(deadline)s.")),
+        "supplement_received": (_("Hồ sơ %(code)s đã nhận đủ bổ sung"),
+                                _("Đã nhận đủ hồ sơ bổ sung %(code)s. Thời hạn giải quyết được tính lại; hẹn trả "
+                                  "kết quả mới: %(when)s.")),
+        "result_ready": (_("Hồ sơ %(code)s đã có kết quả"),
+                         _("Hồ sơ %(code)s đã có kết quả. Mời ông/bà đến nhận kết quả hoặc chờ nhận qua bưu chính.")),
+        "refused": (_("Hồ sơ %(code)s bị từ chối giải quyết"),
+                    _("Hồ sơ %(code)s bị từ chối giải quyết. Lý do: %(reason)s")),
+        "extended": (_("Xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s"),
+                     _("Cơ quan giải quyết xin lỗi vì chậm giải quyết hồ sơ %(code)s. Thời gian hẹn trả kết quả mới: "
+                       "%(when)s.")),
+        "returned": (_("Hồ sơ %(code)s đã trả kết quả"),
+                     _("Hồ sơ %(code)s đã được trả kết quả. Mời ông/bà đánh giá mức độ hài lòng tại %(url)s")),
+        "stopped": (_("Hồ sơ %(code)s đã dừng giải quyết"),
+                    _("Hồ sơ %(code)s đã dừng giải quyết theo đề nghị của ông/bà.")),
+        "closed": (_("Hồ sơ %(code)s đã kết thúc"),
+                   _("Hồ sơ %(code)s đã kết thúc do không được bổ sung trong thời hạn.")),
+    }
+    if kind not in texts:
+        return None
+    subject, body = texts[kind]
+    deadline = (timezone.localtime(dossier.supplement_deadline_at).strftime(FMT)
+                if dossier.supplement_deadline_at else "")
+    values = {"code": code, "proc": dossier.procedure_version.name, "when": when, "url": lookup,
+              "items": dossier.supplement_items.replace("\n", "; "), "deadline": deadline,
+              "reason": dossier.outcome_reason}
+    return subject % values, body % values
+
+
+def applicant(dossier: Dossier, kind: str) -> list[Notification]:
+    """Queue email and SMS for the applicant; they are sent after the transaction commits."""
+    message = _messages(dossier, kind)
+    if message is None:
+        return []
+    subject, body = message
+    created = []
+    if dossier.applicant_email:
+        created.append(Notification.objects.create(dossier=dossier, channel=Notification.Channel.EMAIL,
+                                                   recipient=dossier.applicant_email, subject=subject, body=body))
+    if dossier.applicant_phone:
+        created.append(Notification.objects.create(dossier=dossier, channel=Notification.Channel.SMS,
+                                                   recipient=dossier.applicant_phone, subject=subject, body=body))
+    if created:
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: _schedule(ids))
+    return created
+
+
+def _schedule(ids):
+    from motcua.dossiers import tasks
+    for notification_id in ids:
+        tasks.send_notification(notification_id)
+
+
+class FileSmsProvider:
+    """Appends each SMS to settings.SMS_OUTBOX: the default when no SMS gateway is configured."""
+
+    def send(self, phone: str, text: str) -> None:
+        path = Path(settings.SMS_OUTBOX)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as outbox:
+            outbox.write(f"{timezone.now().isoformat()}\t{phone}\t{text}\n")
+
+
+def deliver(notification_id: int) -> bool:
+    """Send one notification unless already sent (idempotent). Returns True when sent now."""
+    updated = Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
+    notification = updated.first()
+    if notification is None:
+        return False
+    try:
+        if notification.channel == Notification.Channel.EMAIL:
+            send_mail(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
+        else:
+            import_string(settings.SMS_PROVIDER)().send(notification.recipient, notification.body)
+    except Exception as exc:  # noqa: BLE001 — a failed delivery is recorded and retried by the job
+        Notification.objects.filter(pk=notification_id).update(error=str(exc)[:1000])
+        raise
+    return bool(updated.update(sent_at=timezone.now(), error=""))
