@@ -249,7 +249,7 @@ def _start_legal_clock(dossier: Dossier, moment: datetime) -> None:
     """Clock start, legal due moment and appointment from the version's statutory time."""
     cal = calendar.get_calendar(dossier.competent_agency)
     version = dossier.procedure_version
-    start = wc.reception_start(cal, moment)
+    start = calendar.reception_start(moment, dossier.competent_agency)
     dossier.clock_started_at = start
     if version.on_the_spot:
         dossier.legal_due_at = wc.end_of_working_day(cal, start.date()) if wc.is_working_moment(cal, start) \
@@ -259,7 +259,7 @@ def _start_legal_clock(dossier: Dossier, moment: datetime) -> None:
                                                    agency=dossier.competent_agency)
     dossier.appointment_at = dossier.legal_due_at
     if dossier.channel in (Channel.COUNTER, Channel.POST):
-        dossier.handover_due_at = wc.handover_due(cal, moment)
+        dossier.handover_due_at = calendar.handover_due(moment, dossier.receiving_agency)
 
 
 def _store_documents(dossier, documents, *, supplement=False):
@@ -650,7 +650,7 @@ def request_supplement(user, dossier_id: int, expected_version: int | None, item
     version = dossier.procedure_version
     now = timezone.now()
     cal = calendar.get_calendar(dossier.competent_agency)
-    first_start = wc.reception_start(cal, dossier.received_at)
+    first_start = calendar.reception_start(dossier.received_at, dossier.competent_agency)
     elapsed = wc.working_days_between(cal, first_start, now)
     if elapsed > version.supplement_request_limit_days:
         raise DossierError(_("Đã quá %(days)s ngày làm việc kể từ ngày tiếp nhận hồ sơ; không được yêu cầu bổ sung "
@@ -916,7 +916,7 @@ def explain_due(dossier: Dossier) -> list[str]:
                      % {"at": timezone.localtime(dossier.supplement_received_at).strftime(fmt)})
     if dossier.clock_started_at and dossier.legal_due_at:
         lines.extend(calendar.explain_due(dossier.clock_started_at, dossier.legal_due_at,
-                                          agency=dossier.competent_agency))
+                                          agency=dossier.competent_agency, received_at=dossier.received_at))
         lines.append(_("Hạn giải quyết theo quy định: %(due)s.")
                      % {"due": timezone.localtime(dossier.legal_due_at).strftime(fmt)})
     if dossier.extension_count:
