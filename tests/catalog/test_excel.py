@@ -265,3 +265,33 @@ def test_round_trip_export_then_import_into_an_empty_catalogue(setup_orgs):
     result = excel.import_catalogue(stream, decision())
     assert result.errors == []
     assert catalogue_snapshot() == before
+
+
+def test_management_command_exports_and_imports(setup_orgs, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    published(procedure__code="1.001193", name="Đăng ký khai sinh")
+    path = tmp_path / "danh-muc.xlsx"
+    out = io.StringIO()
+    call_command("catalog_excel", "export", str(path), stdout=out)
+    assert "Đã xuất 1 thủ tục" in out.getvalue()
+    Procedure.objects.update(current_version=None)
+    ProcedureVersion.objects.all().delete()
+    Procedure.objects.all().delete()
+
+    with pytest.raises(CommandError, match="--decision-number"):
+        call_command("catalog_excel", "import", str(path))
+    out = io.StringIO()
+    call_command("catalog_excel", "import", str(path), "--decision-number", "12/QĐ-UBND", "--signed-on",
+                 "05/08/2025", "--issuing-body", "UBND tỉnh Ninh Bình", stdout=out)
+    assert "Đã công bố 1 thủ tục theo Quyết định số 12/QĐ-UBND" in out.getvalue()
+    version = services.current_version("1.001193")
+    assert version.decision.signed_on.isoformat() == "2025-08-05"
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(make_workbook([birth_row(**{"Thời hạn": "mười"})], [], []).getvalue())
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Không nhập thủ tục nào"):
+        call_command("catalog_excel", "import", str(bad), "--decision-number", "13/QĐ-UBND",
+                     "--issuing-body", "UBND tỉnh Ninh Bình", stderr=err)
+    assert "'mười' không phải là số" in err.getvalue()
