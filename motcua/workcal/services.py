@@ -10,7 +10,7 @@ the calendar tables — so an edit made in any process is used by the next compu
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -137,9 +137,13 @@ def _fmt(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
 
 
-def explain_due(start: datetime, due: datetime, agency=None, received_at: datetime | None = None) -> list[str]:
-    """Vietnamese lines saying which holidays, nghỉ bù and làm bù days lie between ``start`` and ``due``.
+def explain_due(start: datetime, due: datetime, agency=None, received_at: datetime | None = None,
+                unit: str = "working_days", amount=None) -> list[str]:
+    """Vietnamese lines saying which holidays, nghỉ bù and làm bù days moved ``due``.
 
+    For working days/hours: every non-working weekday and worked weekend day between
+    ``start`` and ``due``. For ``unit="calendar_days"`` with ``amount``: why the period
+    ends later than the day reached, when that day is not a working day (BLDS Đ148).
     With ``received_at``, a first line explains why the clock started later than reception
     (outside office hours or after the reception cut-off).
     """
@@ -154,6 +158,15 @@ def explain_due(start: datetime, due: datetime, agency=None, received_at: dateti
             reason = _("tiếp nhận ngoài giờ làm việc")
         lines.append(_("Hồ sơ %(reason)s lúc %(received)s nên thời hạn được tính từ %(start)s.") % {
             "reason": reason, "received": _fmt(received_at), "start": _fmt(start)})
+    if unit == "calendar_days":
+        if amount is not None:
+            reached = start.astimezone(calendar.tz).date() + timedelta(days=int(amount))
+            if reached != due.astimezone(calendar.tz).date():
+                reason = calendar.reason(reached) or _("ngày nghỉ cuối tuần")
+                lines.append(_("Ngày cuối của thời hạn (%(reached)s) là ngày nghỉ (%(reason)s) nên thời hạn kết thúc "
+                               "vào cuối ngày làm việc tiếp theo, %(due)s (Điều 148 Bộ luật Dân sự).") % {
+                    "reached": reached.strftime("%d/%m/%Y"), "reason": reason, "due": _fmt(due)})
+        return lines
     for day, reason in ar.explain(calendar, start, due):
         weekday = str(WEEKDAYS[day.weekday()])
         if day.weekday() in calendar.weekend:
