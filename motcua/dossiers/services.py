@@ -775,20 +775,22 @@ def foreseen_late(dossier: Dossier, now: datetime) -> tuple[bool, DossierStep | 
 
 
 def scan_for_delays(now: datetime | None = None) -> list[str]:
-    """Background job: draft apology letters at least 1 working day before the due moment. Idempotent."""
+    """Background job: draft the apology letter as soon as a delay is foreseen. Idempotent.
+
+    Đ19.6 wants the letter at least 1 working day before the due moment, so the job drafts it
+    the moment a step overruns or the remaining budgets no longer fit before the appointment;
+    it only looks at dossiers due within a week or with an overdue step, to stay cheap.
+    """
     now = now or timezone.now()
     drafted = []
+    overdue_ids = DossierStep.objects.filter(status=StepStatus.ACTIVE, due_at__lt=now).values("dossier_id")
     candidates = (Dossier.objects.filter(status__in=[Status.RECEIVED, Status.IN_PROGRESS, Status.APPROVED],
                                          extension_count=0, apology__isnull=True)
-                  .select_related("procedure_version", "competent_agency").prefetch_related("steps"))
+                  .filter(Q(pk__in=overdue_ids) | Q(appointment_at__lt=now + timedelta(days=7)))
+                  .select_related("procedure_version", "competent_agency").prefetch_related("steps__agency"))
     for dossier in candidates.iterator(chunk_size=500):
-        cal = calendar.get_calendar(dossier.competent_agency)
-        if wc.working_days_between(cal, now, dossier.appointment_at) > 1:
-            continue
         late, step = foreseen_late(dossier, now)
-        if not late:
-            continue
-        if _draft_apology(dossier.pk, now, step):
+        if late and _draft_apology(dossier.pk, now, step):
             drafted.append(dossier.code)
     return drafted
 
