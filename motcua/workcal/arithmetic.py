@@ -235,6 +235,8 @@ class WorkCalendar:
     _bounds: tuple = field(init=False, repr=False, compare=False)
     _bound_base: tuple = field(init=False, repr=False, compare=False)
     _sess_starts: tuple = field(init=False, repr=False, compare=False)
+    _clock: object = field(init=False, repr=False, compare=False)
+    _moment: object = field(init=False, repr=False, compare=False)
     _note_ords: list = field(init=False, repr=False, compare=False)
     _notes: list = field(init=False, repr=False, compare=False)
 
@@ -317,6 +319,9 @@ class WorkCalendar:
         notes.sort()
         setattr_(self, "_notes", notes)
         setattr_(self, "_note_ords", [n.date.toordinal() for n in notes])
+        clock, moment = _make_clock(self)
+        setattr_(self, "_clock", clock)
+        setattr_(self, "_moment", moment)
 
     # -- small conveniences -------------------------------------------------------
     @property
@@ -353,26 +358,10 @@ class WorkCalendar:
                 gettext_noop("Ngày %(date)s nằm ngoài phạm vi lịch làm việc (từ năm %(first)s đến năm %(last)s)."),
                 date=date.fromordinal(o).strftime("%d/%m/%Y"), first=self.first_year, last=self.last_year)
 
-    def _clock(self, moment: datetime) -> int:
-        """Working-clock reading (µs of working time since the calendar's first working day)."""
-        # Hot path: keep it flat (it runs for every deadline computed).
-        if isinstance(moment, datetime) and moment.tzinfo is self._tz:
-            local = moment
-        else:
-            local = self._local(moment)
-        o = local.toordinal()
-        if o < self._first_ord or o > self._last_ord:
-            self._check_ord(o)
-        ords = self._ords
-        i = bisect.bisect_left(ords, o)
-        if i == len(ords) or ords[i] != o:
-            return i * self._day_us
-        tod = ((local.hour * 60 + local.minute) * 60 + local.second) * US_PER_SECOND + local.microsecond
-        k = bisect.bisect_right(self._bounds, tod)
-        if k & 1:
-            return i * self._day_us + self._bound_base[k] + tod - self._bounds[k - 1]
-        return i * self._day_us + self._bound_base[k]
-
+    # The working clock's two hot functions, ``_clock`` (instant → reading) and ``_moment``
+    # (reading → last instant with that reading), are closures built once per calendar by
+    # ``_make_clock`` below: every constant is a closure variable, which keeps them ~2× faster
+    # than methods reading attributes. ``_index_and_tod`` is the slower, general helper.
     def _index_and_tod(self, reading: int) -> tuple[int, int]:
         """The working day index and time of day (µs) of the last instant with this reading."""
         i, position = divmod(reading, self._day_us)
@@ -382,14 +371,61 @@ class WorkCalendar:
         k = bisect.bisect_right(self._cum, position) - 1
         return i, self._sess_starts[k] + position - self._cum[k]
 
-    def _moment(self, reading: int) -> datetime:
-        i, tod = self._index_and_tod(reading)
-        if tod % US_PER_MINUTE == 0:
-            return self._midnights[i] + _MINUTES[tod // US_PER_MINUTE]
-        return self._midnights[i] + timedelta(0, 0, tod)
-
     def _at(self, ordinal: int, tod_us: int) -> datetime:
         return datetime.combine(date.fromordinal(ordinal), time(0), self._tz) + timedelta(microseconds=tod_us)
+
+
+def _make_clock(cal: WorkCalendar):
+    """Build the calendar's ``_clock`` and ``_moment`` functions (see the class)."""
+    ords, midnights, tz = cal._ords, cal._midnights, cal._tz
+    count = len(ords)
+    day_us, first_ord, last_ord = cal._day_us, cal._first_ord, cal._last_ord
+    bounds, bound_base = cal._bounds, cal._bound_base
+    cum, sess_starts = cal._cum, cal._sess_starts
+    minutes = _MINUTES
+    bisect_right = bisect.bisect_right
+    # Dense rank table over the covered dates: for date ordinal o, rank[o - first_ord] is
+    # 2 × (number of working days before o) + (1 if o is a working day). It holds the same
+    # information as bisect_left(ords, o) but answers in O(1) on the hottest path.
+    rank, before = [], 0
+    working = set(ords)
+    for o in range(first_ord, last_ord + 1):
+        if o in working:
+            rank.append(2 * before + 1)
+            before += 1
+        else:
+            rank.append(2 * before)
+    to_local, check_ord = cal._local, cal._check_ord
+
+    def clock(moment):
+        """Working-clock reading: µs of working time since the calendar's first working day."""
+        local = moment if (type(moment) is datetime and moment.tzinfo is tz) else to_local(moment)
+        o = local.toordinal() - first_ord
+        if o < 0 or o > last_ord - first_ord:
+            check_ord(o + first_ord)
+        r = rank[o]
+        i = r >> 1
+        if not r & 1:
+            return i * day_us
+        tod = ((local.hour * 60 + local.minute) * 60 + local.second) * 1_000_000 + local.microsecond
+        k = bisect_right(bounds, tod)
+        if k & 1:
+            return i * day_us + bound_base[k] + tod - bounds[k - 1]
+        return i * day_us + bound_base[k]
+
+    def moment(reading):
+        """The last instant whose working-clock reading is ``reading`` (always a working moment)."""
+        i, position = divmod(reading, day_us)
+        if i >= count:
+            raise OutOfRangeError(
+                gettext_noop("Kết quả vượt quá phạm vi lịch làm việc (đến hết năm %(last)s)."), last=cal.last_year)
+        k = bisect_right(cum, position) - 1
+        tod = sess_starts[k] + position - cum[k]
+        if tod % 60_000_000 == 0:
+            return midnights[i] + minutes[tod // 60_000_000]
+        return midnights[i] + timedelta(0, 0, tod)
+
+    return clock, moment
 
 
 # -- amounts -----------------------------------------------------------------------
@@ -462,6 +498,8 @@ def next_working_day(cal: WorkCalendar, day: date, *, include_same: bool = False
 
 def add_working_days(cal: WorkCalendar, start: datetime, n) -> datetime:
     """``start`` (normalised by next_opening) moved ``n`` working days forward, same position in the day."""
+    if type(n) is int and n >= 0:  # the common case, kept cheap
+        return cal._moment(cal._clock(start) + n * cal._day_us)
     delta = _amount_us(n, cal._day_us, gettext_noop("Số ngày làm việc không được là số âm."))
     return cal._moment(cal._clock(start) + delta)
 
