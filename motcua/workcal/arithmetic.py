@@ -29,8 +29,11 @@ Vocabulary and semantics
     a plain comparison ``returned_at <= due`` agrees with the working clock: whatever
     happens during the lunch break, the night or the weekend before the due time is on time.
 
-Operations (all O(log n) in the number of working days covered, thanks to a sorted array
-of working-day ordinals searched with :mod:`bisect`):
+Operations (each O(log n) or better in the number of working days covered: the calendar
+precomputes a sorted array of working-day ordinals searched with :mod:`bisect`, plus — for
+the working clock, the hottest path — a dense rank table over the covered dates that gives
+the same answer in O(1); no operation ever steps through days one by one, except
+``next_counter_opening``, which looks at most at the days until the next office opening):
 
 ``next_opening(cal, m)``
     ``m`` itself if it is a working moment, else the opening of the next session.
@@ -322,6 +325,11 @@ class WorkCalendar:
         clock, moment = _make_clock(self)
         setattr_(self, "_clock", clock)
         setattr_(self, "_moment", moment)
+
+    def __reduce__(self):
+        # The precomputed closures cannot be pickled: rebuild from the value's fields instead.
+        return (self.__class__, (self.timezone, self.sessions, self.weekend, self.non_working,
+                                 self.extra_working, self.first_year, self.last_year, self.counter_sessions))
 
     # -- small conveniences -------------------------------------------------------
     @property

@@ -1,4 +1,5 @@
 """Worked examples on real dates (Vietnam's calendar as seeded from the holidays package)."""
+import pickle
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
@@ -175,3 +176,6 @@ def test_calendar_is_an_immutable_value(cal):
     same = ar.WorkCalendar(**vars_of(cal))
     assert same == cal and hash(same) == hash(cal)
     assert ar.WorkCalendar(**{**vars_of(cal), "extra_working": ()}) != cal
+    copy = pickle.loads(pickle.dumps(cal))
+    assert copy == cal
+    assert ar.add_working_days(copy, at(2025, 4, 28, 9), 3) == at(2025, 5, 6, 9)

@@ -159,3 +159,23 @@ def test_seed_calendar_command(db, capsys):
     assert "Lịch 2025–2026: thêm" in capsys.readouterr().out
     assert CalendarDay.objects.filter(date__year=2026).count() > 10
     assert not CalendarDay.objects.filter(date__year=2024).exists()
+
+
+def test_admin_lists_days_by_year_and_kind_and_marks_hand_edits_manual(admin_client):
+    services.seed_calendar(2025, 2026)
+    response = admin_client.get("/admin/workcal/calendarday/", {"nam": "2025", "kind": "holiday"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ngày Chiến thắng" in page and "Tết Nguyên Đán" in page
+    assert "Làm bù cho ngày nghỉ" not in page  # filtered out by kind
+    day = CalendarDay.objects.get(date=date(2025, 4, 30))
+    response = admin_client.post(f"/admin/workcal/calendarday/{day.pk}/change/", {
+        "date": "30/04/2025", "kind": "holiday", "name": "Ngày Giải phóng miền Nam, thống nhất đất nước"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    day.refresh_from_db()
+    assert day.source == "manual"
+    services.seed_calendar(2025, 2026)
+    day.refresh_from_db()
+    assert day.name == "Ngày Giải phóng miền Nam, thống nhất đất nước"
+    make_centre()
+    assert admin_client.get("/admin/workcal/agencyextrasession/add/").status_code == 200
