@@ -4,6 +4,8 @@ Every demo login uses the password in ``DEMO_PASSWORD`` (listed in README.md).
 """
 import datetime
 
+from django.contrib.auth.hashers import make_password
+
 from motcua.orgs.models import AdminUnit, Agency, Role, StaffRole, User
 
 DEMO_PASSWORD = "MotCua@2025"
@@ -117,18 +119,15 @@ def load(stdout=None):
     AdminUnit.objects.filter(code="14359").update(parent=province)
     del old_district
 
-    admin, created = User.objects.get_or_create(username="admin", defaults={
-        "full_name": "Quản trị hệ thống", "is_staff": True, "is_superuser": True})
-    if created:
-        admin.set_password(DEMO_PASSWORD)
-        admin.save()
+    # One hash for every demo account: hashing is deliberately slow, 17 times would take seconds.
+    password = make_password(DEMO_PASSWORD)
+    User.objects.get_or_create(username="admin", defaults={
+        "full_name": "Quản trị hệ thống", "is_staff": True, "is_superuser": True, "password": password})
 
     for username, full_name, position, roles in STAFF:
-        user, created = User.objects.get_or_create(username=username, defaults={
-            "full_name": full_name, "position": position, "email": f"{username}@ninhbinh.gov.vn"})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+        user, _ = User.objects.get_or_create(username=username, defaults={
+            "full_name": full_name, "position": position, "email": f"{username}@ninhbinh.gov.vn",
+            "password": password})
         for agency_code, role in roles:
             StaffRole.objects.get_or_create(user=user, agency=Agency.objects.get(code=agency_code), role=role)
     # Agency administrators may use the admin site for their agency's catalogue and calendar.
