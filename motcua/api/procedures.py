@@ -118,7 +118,7 @@ class ProcedureList(_Public, ListAPIView):
         params = {name: self.request.query_params.get(name, "") for name in ("q", "field", "level", "agency",
                                                                                "online_level")}
         try:
-            return services.search(**params)
+            return services.with_agencies(services.search(**params))
         except services.InvalidFilter as exc:
             raise ValidationError({exc.param: exc.messages}) from exc
 

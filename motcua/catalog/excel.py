@@ -508,8 +508,9 @@ def export_catalogue(file, versions=None):
     """Write the catalogue (default: every current published version) to ``file`` (path or stream)."""
     if versions is None:
         versions = services.search().order_by("procedure__code")
-    versions = list(versions.prefetch_related("documents", "steps__agency") if hasattr(versions, "prefetch_related")
-                    else versions)
+    if hasattr(versions, "prefetch_related"):
+        versions = services.with_agencies(versions.defer(None)).prefetch_related("documents", "steps__agency")
+    versions = list(versions)
     workbook = Workbook()
     main = workbook.active
     main.title = MAIN_SHEET

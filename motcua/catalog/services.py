@@ -28,6 +28,9 @@ Change = ProcedureVersion.Change
 
 # Longest query we fold and split; longer input is cut, never an error.
 MAX_QUERY_LENGTH = 200
+# Columns a result list never shows.
+LIST_DEFERRED = ("legal_basis", "requirements", "steps_description", "fee_description", "search_text",
+                 "competent_authority", "created_at")
 
 
 class InvalidFilter(ValidationError):
@@ -259,9 +262,15 @@ def search(q: str = "", field=None, level=None, agency=None, online_level=None, 
         for word in folded.split(" "):
             words &= Q(search_text__contains=word)
         qs = qs.filter(words | Q(procedure__code__istartswith=(q or "").strip()))
+    # Long texts are not shown in lists; callers needing them (export, detail) use .defer(None).
     return (qs.select_related("procedure", "field", "online_level")
-              .prefetch_related(Prefetch("agencies", queryset=Agency.objects.order_by("code")))
+              .defer(*LIST_DEFERRED)
               .order_by("name", "id"))
+
+
+def with_agencies(queryset):
+    """``queryset`` with each version's performing agencies prefetched (ordered by code)."""
+    return queryset.prefetch_related(Prefetch("agencies", queryset=Agency.objects.order_by("code")))
 
 
 def current_version(code: str, include_abolished=True) -> ProcedureVersion | None:

@@ -1,8 +1,9 @@
 """Search form of the public catalogue (GET, works without JavaScript)."""
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.models import Field, OnlineLevel
+from motcua.catalog.models import Field, OnlineLevel, ProcedureVersion
 from motcua.orgs.models import AdminUnit, Agency
 
 
@@ -22,8 +23,10 @@ class CatalogueSearchForm(forms.Form):
         self.fields["level"].choices = everything + [
             (v, l) for v, l in AdminUnit.Level.choices if v != AdminUnit.Level.DISTRICT]
         # Agencies that perform at least one procedure; service centres only receive.
-        agencies = (Agency.objects.filter(is_active=True, procedure_versions__status="published")
-                    .exclude(kind=Agency.Kind.SERVICE_CENTRE).distinct().order_by("code"))
+        performs = ProcedureVersion.agencies.through.objects.filter(
+            agency_id=OuterRef("pk"), procedureversion__status=ProcedureVersion.Status.PUBLISHED)
+        agencies = (Agency.objects.filter(Exists(performs), is_active=True)
+                    .exclude(kind=Agency.Kind.SERVICE_CENTRE).order_by("code").only("code", "name"))
         self.fields["agency"].choices = everything + [(a.code, a.name) for a in agencies]
         levels, seen = [], set()
         for level in OnlineLevel.objects.order_by("scheme", "order"):
@@ -34,6 +37,15 @@ class CatalogueSearchForm(forms.Form):
         for name, field in self.fields.items():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs["class"] = css
+
+    def selects(self):
+        """The filter drop-downs as plain data, rendered without Django's per-option widget templates."""
+        current = self.filters()
+        for name in ("field", "level", "agency", "online_level"):
+            bound = self[name]
+            yield {"name": name, "id": bound.id_for_label, "label": bound.label,
+                   "options": [(value, label, str(value) == current[name])
+                               for value, label in self.fields[name].choices]}
 
     def filters(self):
         """Raw values for ``services.search``; unknown values are left for the service to refuse."""
