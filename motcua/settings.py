@@ -92,6 +92,9 @@ def _database_config():
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+        # Tests use a file, not shared-cache memory, so concurrent-reception tests see the same
+        # WAL + IMMEDIATE locking as production (shared cache fails with "table is locked").
+        config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     return config
 
 
