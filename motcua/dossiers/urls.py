@@ -5,4 +5,9 @@ from motcua.dossiers import views
 app_name = "dossiers"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("tiep-nhan/", views.receive, name="receive"),
+    path("ho-so/<int:pk>/", views.detail, name="detail"),
+    path("ho-so/<int:pk>/giay-to/<int:document_id>/", views.document, name="document"),
+    path("ho-so/<int:pk>/ket-qua/", views.result_file, name="result_file"),
+    path("ho-so/<int:pk>/<slug:action>/", views.action, name="action"),
 ]

@@ -1,0 +1,223 @@
+"""Forms of the staff desk: they only parse what the official typed.
+
+Every rule (valid citizen ID, complete documents, who may act) is checked by
+``services``; these forms turn POST data into the values the services take and
+carry the services' field errors back to the page.
+"""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers.models import ApplicantKind, Channel, ReturnMethod
+
+DATE_INPUT = ["%d/%m/%Y"]
+DATETIME_INPUT = ["%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%d/%m/%Y"]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file input that accepts several files; cleans to a list (possibly empty)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class BootstrapForm(forms.Form):
+    """Adds Bootstrap 5 classes to the widgets so templates can render fields generically."""
+
+    def style_widgets(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
+
+
+class ReceptionForm(BootstrapForm):
+    """The counter reception screen for one procedure version (step 2 of the reception page)."""
+
+    receiving_agency = forms.ModelChoiceField(label=_("Nơi tiếp nhận"), queryset=None,
+                                              empty_label=_("— Chọn nơi tiếp nhận —"))
+    competent_agency = forms.ModelChoiceField(label=_("Cơ quan giải quyết"), queryset=None,
+                                              empty_label=_("— Chọn cơ quan giải quyết —"))
+    applicant_kind = forms.ChoiceField(label=_("Người nộp là"), choices=ApplicantKind.choices,
+                                       initial=ApplicantKind.INDIVIDUAL)
+    applicant_name = forms.CharField(label=_("Họ tên người nộp"), max_length=200, required=False)
+    applicant_id_number = forms.CharField(label=_("Số định danh cá nhân (12 số) / mã số thuế"), max_length=20,
+                                          required=False,
+                                          widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                                        "autocomplete": "off"}))
+    organisation_name = forms.CharField(label=_("Tên tổ chức (nếu người nộp là tổ chức)"), max_length=300,
+                                        required=False)
+    applicant_phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False,
+                                      widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    applicant_email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False,
+                                      widget=forms.EmailInput())
+    applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    fee_amount = forms.IntegerField(label=_("Phí, lệ phí đã thu (đồng)"), min_value=0, initial=0,
+                                    error_messages={"invalid": _("Phí, lệ phí phải là số nguyên (đồng)."),
+                                                    "min_value": _("Phí, lệ phí không được âm."),
+                                                    "required": _("Vui lòng nhập phí, lệ phí (0 nếu miễn).")})
+    channel = forms.ChoiceField(label=_("Kênh tiếp nhận"),
+                                choices=[(Channel.COUNTER, Channel.COUNTER.label), (Channel.POST, Channel.POST.label)],
+                                initial=Channel.COUNTER)
+    return_method = forms.ChoiceField(label=_("Hình thức nhận kết quả"), choices=ReturnMethod.choices,
+                                      initial=ReturnMethod.COUNTER)
+    postal_address = forms.CharField(label=_("Địa chỉ nhận kết quả qua bưu chính"), max_length=300, required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Lý do không tiếp nhận / nội dung hướng dẫn bổ sung"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, version, receiving_agencies, competent_agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.required_documents = list(version.documents.all())
+        self.fields["receiving_agency"].queryset = receiving_agencies
+        self.fields["competent_agency"].queryset = competent_agencies
+        if len(receiving_agencies) == 1:
+            self.fields["receiving_agency"].initial = receiving_agencies[0].pk
+        if len(competent_agencies) == 1:
+            self.fields["competent_agency"].initial = competent_agencies[0].pk
+        self.fields["fee_amount"].initial = version.fee_amount
+        self.document_rows = []
+        for doc in self.required_documents:
+            prefix = f"doc_{doc.pk}"
+            self.fields[f"{prefix}_received"] = forms.BooleanField(
+                label=_("Đã nhận"), required=False, initial=doc.mandatory)
+            self.fields[f"{prefix}_originals"] = forms.IntegerField(
+                label=_("Số bản chính"), min_value=0, max_value=99, initial=doc.originals, required=False)
+            self.fields[f"{prefix}_copies"] = forms.IntegerField(
+                label=_("Số bản sao"), min_value=0, max_value=99, initial=doc.copies, required=False)
+            self.fields[f"{prefix}_file"] = forms.FileField(
+                label=_("Bản quét (PDF, JPEG, PNG)"), required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+            self.document_rows.append({
+                "document": doc,
+                "received": self[f"{prefix}_received"], "originals": self[f"{prefix}_originals"],
+                "copies": self[f"{prefix}_copies"], "file": self[f"{prefix}_file"],
+            })
+        self.style_widgets()
+
+    def received_documents(self, received_document_class):
+        """The ticked documents as ``services.ReceivedDocument`` values."""
+        documents = []
+        for doc in self.required_documents:
+            prefix = f"doc_{doc.pk}"
+            if not self.cleaned_data.get(f"{prefix}_received"):
+                continue
+            documents.append(received_document_class(
+                name=doc.name, required_id=doc.pk,
+                originals=self.cleaned_data.get(f"{prefix}_originals") or 0,
+                copies=self.cleaned_data.get(f"{prefix}_copies") or 0,
+                upload=self.cleaned_data.get(f"{prefix}_file") or None))
+        return documents
+
+
+# ---------------------------------------------------------------- action forms (detail page)
+
+
+class ActionForm(BootstrapForm):
+    """Every action form carries the row_version the official saw (optimistic lock)."""
+
+    row_version = forms.IntegerField(widget=forms.HiddenInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+class NoteForm(ActionForm):
+    note = forms.CharField(label=_("Ý kiến xử lý"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SendBackForm(ActionForm):
+    to_order = forms.TypedChoiceField(label=_("Trả về bước"), coerce=int, choices=())
+    reason = forms.CharField(label=_("Lý do trả lại"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, step_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_order"].choices = list(step_choices)
+
+
+class SupplementRequestForm(ActionForm):
+    items = forms.CharField(label=_("Giấy tờ, nội dung cần bổ sung (mỗi dòng một mục)"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReceiveSupplementForm(ActionForm):
+    names = forms.CharField(label=_("Giấy tờ bổ sung đã nhận (mỗi dòng một giấy tờ)"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("Bản quét (tùy chọn, theo thứ tự các dòng; PDF, JPEG, PNG)"), required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False)
+
+    def documents(self, received_document_class):
+        names = [line.strip() for line in self.cleaned_data.get("names", "").splitlines() if line.strip()]
+        files = list(self.cleaned_data.get("files") or [])
+        documents = []
+        for index, name in enumerate(names):
+            upload = files[index] if index < len(files) else None
+            documents.append(received_document_class(name=name, copies=1, upload=upload))
+        for upload in files[len(names):]:
+            documents.append(received_document_class(name=upload.name, copies=1, upload=upload))
+        return documents
+
+
+class ConsultForm(ActionForm):
+    to_agency = forms.ModelChoiceField(label=_("Cơ quan được xin ý kiến"), queryset=None,
+                                       empty_label=_("— Chọn cơ quan —"))
+    question = forms.CharField(label=_("Nội dung xin ý kiến"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    reply_days = forms.IntegerField(label=_("Thời hạn trả lời (ngày làm việc)"), min_value=1, max_value=60,
+                                    initial=3)
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = agencies
+
+
+class ReplyConsultationForm(ActionForm):
+    consultation = forms.IntegerField(widget=forms.HiddenInput())
+    reply = forms.CharField(label=_("Ý kiến trả lời"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IssueResultForm(ActionForm):
+    number = forms.CharField(label=_("Số văn bản kết quả"), max_length=60, required=False)
+    signed_on = forms.DateField(label=_("Ngày ký (dd/mm/yyyy)"), input_formats=DATE_INPUT, required=False,
+                                error_messages={"invalid": _("Ngày ký phải theo dạng dd/mm/yyyy.")},
+                                widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    signer = forms.CharField(label=_("Người ký"), max_length=150, required=False)
+    upload = forms.FileField(label=_("Bản điện tử kết quả (tùy chọn; PDF, JPEG, PNG)"), required=False)
+
+
+class ReturnResultForm(ActionForm):
+    method = forms.ChoiceField(label=_("Hình thức trả"), choices=ReturnMethod.choices)
+    tracking = forms.CharField(label=_("Mã vận đơn (khi trả qua bưu chính)"), max_length=60, required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False)
+
+
+class ApologyForm(ActionForm):
+    reason = forms.CharField(label=_("Lý do chậm giải quyết"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    proposed_due_at = forms.DateTimeField(
+        label=_("Đề nghị hẹn trả mới (dd/mm/yyyy HH:MM)"), input_formats=DATETIME_INPUT,
+        error_messages={"invalid": _("Ngày hẹn mới phải theo dạng dd/mm/yyyy HH:MM."),
+                        "required": _("Vui lòng nhập ngày hẹn mới.")},
+        widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy HH:MM"}))
