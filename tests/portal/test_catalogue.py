@@ -113,6 +113,7 @@ def test_procedure_page_has_what_a_citizen_needs(client, catalogue):
     assert "Giấy khai sinh" in page  # result
     assert "Luật Hộ tịch năm 2014" in page
     assert "Thẩm định, giải quyết" in page  # internal steps
+    assert "0,5 ngày làm việc" in page and "19 ngày làm việc" in page
     assert "Trung tâm Phục vụ hành chính công tỉnh Ninh Bình" in page
     assert "Có thể gửi hồ sơ qua dịch vụ bưu chính công ích." in page
     assert "Kết quả được trả tại nơi nộp hồ sơ" in page
@@ -158,3 +159,9 @@ def test_agency_filter_lists_only_agencies_with_published_procedures(client, cat
     assert "Ủy ban nhân dân Phường Hoa Lư" in page
     assert "Sở không có thủ tục" not in page
     assert str(AdminUnit.Level.DISTRICT.label) not in page
+
+
+def test_amounts_use_vietnamese_notation_whatever_the_browser_language(client, catalogue):
+    page = text(client.get("/thu-tuc/1.009972/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
+    assert "150.000 đồng" in page
+    assert "0,5 ngày làm việc" in page

@@ -1,9 +1,8 @@
 """Display helpers for the public catalogue (formatting only, no business rules)."""
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
-from motcua.catalog.services import duration_label
+from motcua.catalog.services import duration_label, format_amount
 from motcua.orgs.models import AdminUnit
 
 register = template.Library()
@@ -20,7 +19,20 @@ def duration(version):
 def fee(version):
     if not version.fee_amount:
         return _("Không thu phí, lệ phí")
-    return _("%(amount)s đồng") % {"amount": intcomma(version.fee_amount)}
+    # Vietnamese grouping whatever language the browser asked for: 150.000 đồng.
+    return _("%(amount)s đồng") % {"amount": grouped(version.fee_amount)}
+
+
+@register.filter
+def grouped(value):
+    """12345 → "12.345" (Vietnamese thousands separator)."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+@register.filter
+def amount(value):
+    """0.50 → "0,5"; 19.00 → "19"."""
+    return format_amount(value)
 
 
 @register.filter
