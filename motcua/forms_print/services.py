@@ -583,6 +583,13 @@ TRACKING_BOOK_COLUMNS = [
 ]
 
 
+# Percent of the landscape page width, one per column above.
+TRACKING_BOOK_PDF_WIDTHS = [3, 14, 13, 3.5, 9, 10, 8, 6.3, 6.3, 6.3, 6.3, 6.3, 3.5, 0]
+# Columns printed on one line (the code and the dates).
+TRACKING_BOOK_NOWRAP = {1, 7, 8, 9, 10, 11}
+TRACKING_BOOK_PDF_WIDTHS[-1] = round(100 - sum(TRACKING_BOOK_PDF_WIDTHS), 1)
+
+
 def _tracking_note(d: Dossier) -> str:
     parts = [d.get_status_display()]
     if d.timeliness:
@@ -622,6 +629,8 @@ def tracking_book_context(query: TrackingBookQuery) -> dict:
         "period": _("Từ ngày %(start)s đến ngày %(end)s") % {"start": vn_date(query.date_from),
                                                            "end": vn_date(query.date_to)},
         "columns": [str(c) for c in TRACKING_BOOK_COLUMNS],
+        "column_widths": TRACKING_BOOK_PDF_WIDTHS,
+        "nowrap": TRACKING_BOOK_NOWRAP,
         "rows": tracking_book_rows(query.agency, query.date_from, query.date_to),
     })
     return context
