@@ -242,6 +242,33 @@ def queries_of_one_reception(user, make):
     return [q["sql"] for q in ctx.captured_queries]
 
 
+def sequence_lock_hold(user, make, count):
+    """Seconds each reception holds the daily-sequence row lock: from the statement that takes it to COMMIT.
+
+    Receptions into one agency and day cannot overlap inside that window, so 1 / hold is the
+    most any number of counters can reach. Measured one receiver alone, on another day.
+    """
+    import time_machine
+    from django.db import connection, transaction
+    from motcua.dossiers import services
+    holds, taken = [], []
+
+    def released():
+        holds.append(time.perf_counter() - taken[-1])
+
+    def watch(execute, sql, params, many, context):
+        if "dossiers_dailysequence" in sql and len(taken) == len(holds):
+            taken.append(time.perf_counter())
+            transaction.on_commit(released)  # registered first: runs right after COMMIT
+        return execute(sql, params, many, context)
+
+    with time_machine.travel(WARMUP_MOMENT + datetime.timedelta(days=2), tick=True):
+        with connection.execute_wrapper(watch):
+            for _ in range(count):
+                services.receive(user, make())
+    return holds
+
+
 def _shape(sql):
     sql = re.sub(r"'[^']*'", "?", sql)
     sql = re.sub(r"\b\d+(\.\d+)?\b", "?", sql)
@@ -286,6 +313,7 @@ def main(argv=None):
         print(f"Queries of one reception ({len(sqls)}):")
         for shape, count in collections.Counter(_shape(s) for s in sqls).most_common():
             print(f"  {count} × {shape}")
+        holds = sequence_lock_hold(receivers[0], make, 100 if args.dossiers >= 1000 else 30)
         single_rate = None
         if args.profile:
             count = min(500, max(100, args.dossiers // 10))
@@ -315,6 +343,8 @@ def main(argv=None):
             ("latency_p95", _common.percentile(latencies, 95) * 1000, "ms"),
             ("latency_max", max(latencies) * 1000 if latencies else float("nan"), "ms"),
             ("queries_per_reception", len(sqls), "queries"),
+            ("sequence_lock_hold_p50", _common.percentile(holds, 50) * 1000, "ms"),
+            ("sequence_lock_bound", 1 / _common.percentile(holds, 50), "dossiers/s"),
             ("client_cpu_per_reception", run["client_cpu"] / max(1, len(latencies)) * 1000, "ms"),
         ]
         if run["server_cpu"] is not None:
