@@ -362,7 +362,7 @@ def test_detail_page_shows_due_explanation_and_timeline(client, users, received_
     assert "Tiếp nhận hồ sơ" in page and "Chuyển hồ sơ đến cơ quan giải quyết" in page
     assert "Đã tiếp nhận → Đang giải quyết" in page
     assert "Chuyển bản giấy lúc 10 giờ" in page and "Nguyễn Thị Thu Hà" in page
-    assert "Đang giải quyết" in page and "Sở Tư pháp" in page
+    assert "Đang giải quyết" in page and "Sở Tư pháp" in page and "200.000 đồng" in page
     # The handler sees only the actions of the handling step.
     assert f'action="{action_url(received_dossier, "forward")}"' in page
     assert f'action="{action_url(received_dossier, "approve")}"' not in page
