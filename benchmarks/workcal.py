@@ -14,7 +14,9 @@ non-working day moves to the next working day, then n working days are counted.
 
 Every pair is compared; any mismatch makes the run exit with status 1. Starts are uniform
 over 2021–2034 (minute resolution, Hà Nội time); n is uniform over 0..--max-days. The
-arithmetic needs no database, so this benchmark does not set up Django.
+arithmetic needs no database, so this benchmark does not set up Django. Times are the
+process's CPU time (``time.process_time``), so other work on a shared machine does not
+distort the rates; both sides run alternately in chunks of 10,000 pairs.
 """
 import argparse
 import random
@@ -92,9 +94,9 @@ def main(argv=None):
         parser.error("--max-days must be within 0..400 (the calendar ends in 2040)")
 
     pairs = make_pairs(count, args.max_days, args.seed)
-    started = clock.perf_counter()
+    started = clock.process_time()
     calendar = WorkCalendar(**vietnam_calendar_kwargs(FIRST_YEAR, LAST_YEAR))
-    build_seconds = clock.perf_counter() - started
+    build_seconds = clock.process_time() - started
 
     # Alternate the two sides chunk by chunk so that a change in machine load during the run
     # weighs on both alike.
@@ -102,12 +104,12 @@ def main(argv=None):
     fast, plain, fast_seconds, plain_seconds = [], [], 0.0, 0.0
     for offset in range(0, count, CHUNK):
         chunk = pairs[offset:offset + CHUNK]
-        started = clock.perf_counter()
+        started = clock.process_time()
         fast += run_fast(calendar, chunk)
-        fast_seconds += clock.perf_counter() - started
-        started = clock.perf_counter()
+        fast_seconds += clock.process_time() - started
+        started = clock.process_time()
         plain += run_plain(chunk, off, work)
-        plain_seconds += clock.perf_counter() - started
+        plain_seconds += clock.process_time() - started
 
     mismatches = sum(a != b for a, b in zip(fast, plain))
     for (start, n), a, b in zip(pairs, fast, plain):
