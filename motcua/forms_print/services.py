@@ -209,7 +209,8 @@ def filename(form_key: str, dossier: Dossier) -> str:
 def load_dossier(pk: int) -> Dossier:
     """One query for the dossier and everything the headers need."""
     return (Dossier.objects.select_related(
-        "procedure_version", "procedure_version__procedure", "receiving_agency", "receiving_agency__parent", "receiving_agency__unit",
+        "procedure_version", "procedure_version__procedure",
+        "receiving_agency", "receiving_agency__parent", "receiving_agency__unit",
         "competent_agency", "competent_agency__parent", "competent_agency__unit", "received_by")
         .get(pk=pk))
 
@@ -576,9 +577,10 @@ def tracking_book_dossiers(agency: Agency, date_from: datetime.date, date_to: da
 
 TRACKING_BOOK_COLUMNS = [
     gettext_lazy("STT"), gettext_lazy("Mã hồ sơ"), gettext_lazy("Tên thủ tục hành chính"),
-    gettext_lazy("Số lượng hồ sơ (bộ)"), gettext_lazy("Tên cá nhân, tổ chức"), gettext_lazy("Địa chỉ, số điện thoại"),
-    gettext_lazy("Cơ quan chủ trì giải quyết"), gettext_lazy("Ngày nhận hồ sơ"), gettext_lazy("Ngày hẹn trả kết quả"),
-    gettext_lazy("Ngày chuyển hồ sơ"), gettext_lazy("Ngày có kết quả/yêu cầu bổ sung"), gettext_lazy("Ngày trả kết quả"),
+    gettext_lazy("Số lượng hồ sơ (bộ)"), gettext_lazy("Tên cá nhân, tổ chức"),
+    gettext_lazy("Địa chỉ, số điện thoại"), gettext_lazy("Cơ quan chủ trì giải quyết"),
+    gettext_lazy("Ngày nhận hồ sơ"), gettext_lazy("Ngày hẹn trả kết quả"), gettext_lazy("Ngày chuyển hồ sơ"),
+    gettext_lazy("Ngày có kết quả/yêu cầu bổ sung"), gettext_lazy("Ngày trả kết quả"),
     gettext_lazy("Ký nhận"), gettext_lazy("Ghi chú"),
 ]
 

@@ -109,7 +109,7 @@ def test_bad_parameters_give_400_in_vietnamese(client_for, users, province, para
     assert message in response.content.decode()
 
 
-def test_too_many_rows_for_a_pdf_suggests_excel(client_for, users, received_dossier, settings, monkeypatch):
+def test_too_many_rows_for_a_pdf_suggests_excel(client_for, users, received_dossier, monkeypatch):
     monkeypatch.setattr(forms, "TRACKING_BOOK_PDF_MAX_ROWS", 0)
     response = client_for(users["tiepnhan.tinh"]).get(url(agency=CENTRE, **{"from": "23/11/2026",
                                                                            "to": "23/11/2026"}))
