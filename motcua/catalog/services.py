@@ -12,7 +12,7 @@ from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Prefetch, Q, TextField
+from django.db.models import F, Max, Prefetch, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -235,8 +235,13 @@ def search(q: str = "", field=None, level=None, agency=None, online_level=None, 
     """
     field = _resolve(Field, field, _("lĩnh vực"), "field")
     agency = _resolve(Agency, agency, _("cơ quan"), "agency")
-    if online_level not in (None, "") and not isinstance(online_level, OnlineLevel):
-        if not OnlineLevel.objects.filter(code=str(online_level)).exists():
+    online_level_ids = None
+    if isinstance(online_level, OnlineLevel):
+        online_level_ids = [online_level.pk]
+    elif online_level not in (None, ""):
+        # A code may exist in several schemes; resolving to ids spares the query a join.
+        online_level_ids = list(OnlineLevel.objects.filter(code=str(online_level)).values_list("pk", flat=True))
+        if not online_level_ids:
             raise InvalidFilter(_("Không có mức độ dịch vụ công trực tuyến có mã “%(value)s”.")
                                 % {"value": online_level}, "online_level")
     if level not in (None, "") and level not in AdminUnit.Level.values:
@@ -244,24 +249,22 @@ def search(q: str = "", field=None, level=None, agency=None, online_level=None, 
             "value": level, "choices": ", ".join(AdminUnit.Level.values)}, "level")
 
     statuses = [Status.PUBLISHED, Status.ABOLISHED] if include_abolished else [Status.PUBLISHED]
-    qs = ProcedureVersion.objects.filter(status__in=statuses, procedure__current_version=F("id"))
+    # The constraint "one_current_version_per_procedure" and publish() keep exactly the current
+    # version in these statuses, so no join on Procedure.current_version is needed here.
+    qs = ProcedureVersion.objects.filter(status__in=statuses)
     if field is not None:
         qs = qs.filter(field=field)
     if agency is not None:
         qs = qs.filter(agencies=agency)
-    if isinstance(online_level, OnlineLevel):
-        qs = qs.filter(online_level=online_level)
-    elif online_level not in (None, ""):
-        qs = qs.filter(online_level__code=str(online_level))
+    if online_level_ids is not None:
+        qs = qs.filter(online_level_id__in=online_level_ids)
     if level not in (None, ""):
         # JSON "contains" is not available on SQLite; the quoted value inside the JSON text is.
         qs = qs.annotate(_levels=Cast("levels", TextField())).filter(_levels__contains=f'"{level}"')
-    folded = fold((q or "")[:MAX_QUERY_LENGTH])
-    if folded:
-        words = Q()
-        for word in folded.split(" "):
-            words &= Q(search_text__contains=word)
-        qs = qs.filter(words | Q(procedure__code__istartswith=(q or "").strip()))
+    # search_text is the folded "code name": every word must occur in it, which also finds a
+    # procedure by (the start of) its code.
+    for word in fold((q or "")[:MAX_QUERY_LENGTH]).split():
+        qs = qs.filter(search_text__contains=word)
     # Long texts are not shown in lists; callers needing them (export, detail) use .defer(None).
     return (qs.select_related("procedure", "field", "online_level")
               .defer(*LIST_DEFERRED)
