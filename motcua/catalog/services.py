@@ -6,13 +6,14 @@ is immutable once published; amendments start from :func:`new_version_from`.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from decimal import Decimal
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Prefetch, TextField
+from django.db.models import Max, Prefetch, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -116,7 +117,6 @@ def _actor_context(user):
     except LookupError:
         already = False
     if user is None or already:
-        from contextlib import nullcontext
         return nullcontext()
     return set_actor(user)
 
@@ -280,7 +280,7 @@ def current_version(code: str, include_abolished=True) -> ProcedureVersion | Non
     """The version in force (or the abolition) of the procedure ``code``, with everything a page shows."""
     statuses = [Status.PUBLISHED, Status.ABOLISHED] if include_abolished else [Status.PUBLISHED]
     return (ProcedureVersion.objects
-            .filter(procedure__code=code, status__in=statuses, procedure__current_version=F("id"))
+            .filter(procedure__code=code, status__in=statuses)
             .select_related("procedure", "field", "online_level", "decision")
             .prefetch_related(
                 Prefetch("agencies", queryset=Agency.objects.select_related("unit").order_by("code")),
