@@ -42,8 +42,29 @@ def chromium_browser(playwright_driver):
     browser.close()
 
 
+@pytest.fixture(scope="session")
+def static_cache():
+    """Static files fetched once per run and shared by every browser context (each context starts
+    with an empty HTTP cache, and the live server serves Bootstrap slowly)."""
+    return {}
+
+
+def _serve_static(cache):
+    def handle(route):
+        path = route.request.url.split("/static/", 1)[1]
+        if path not in cache:
+            response = route.fetch()
+            if response.status != 200:
+                route.fulfill(response=response)
+                return
+            cache[path] = (response.body(), response.headers.get("content-type", "application/octet-stream"))
+        body, content_type = cache[path]
+        route.fulfill(status=200, body=body, content_type=content_type)
+    return handle
+
+
 @pytest.fixture
-def new_page(chromium_browser):
+def new_page(chromium_browser, static_cache):
     """Factory: ``new_page(viewport=PHONE)`` opens a page in a fresh context (own cookies)."""
     contexts = []
 
@@ -51,6 +72,7 @@ def new_page(chromium_browser):
         context = chromium_browser.new_context(viewport=viewport, locale="vi-VN",
                                                timezone_id="Asia/Ho_Chi_Minh")
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.route(re.compile(r"^https?://[^/]+/static/"), _serve_static(static_cache))
         contexts.append(context)
         return context.new_page()
 

@@ -23,7 +23,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, screenshot, text_of
+from tests.e2e.conftest import PHONE, assert_no_horizontal_overflow, login, screenshot, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -320,6 +320,13 @@ def test_dossier_through_two_agencies_with_supplement_apology_and_extension(live
     control = receiver.get_by_role("link", name="In phiếu kiểm soát quá trình giải quyết")
     response = receiver.request.get(base + control.get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"].startswith("application/pdf")
+
+    # The desk on a phone (360 px): the same dossier page, nothing wider than the screen.
+    phone = login(new_page(viewport=PHONE), base, "tiepnhan.hoalu")
+    phone.goto(detail_url(base, dossier_c))
+    expect(phone.get_by_role("heading", level=1)).to_contain_text(dossier_c.code)
+    screenshot(phone, "28-desk-dossier-phone")
+    assert_no_horizontal_overflow(phone, PHONE["width"])
 
 
 def _agency_pk(code):
