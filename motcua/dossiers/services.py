@@ -918,13 +918,26 @@ def explain_due(dossier: Dossier) -> list[str]:
                      % {"at": timezone.localtime(dossier.supplement_received_at).strftime(fmt)})
     if dossier.clock_started_at and dossier.legal_due_at:
         lines.extend(calendar.explain_due(dossier.clock_started_at, dossier.legal_due_at,
-                                          agency=dossier.competent_agency, received_at=dossier.received_at))
+                                          agency=dossier.competent_agency,
+                                          received_at=None if dossier.supplement_received_at else dossier.received_at))
         lines.append(_("Hạn giải quyết theo quy định: %(due)s.")
                      % {"due": timezone.localtime(dossier.legal_due_at).strftime(fmt)})
     if dossier.extension_count:
         lines.append(_("Đã gia hạn một lần theo văn bản xin lỗi: hẹn trả mới %(due)s.")
                      % {"due": timezone.localtime(dossier.appointment_at).strftime(fmt)})
     return lines
+
+
+def can_read_dossier(user, dossier: Dossier) -> bool:
+    """Competent or receiving agency, agencies of its steps and consultations; inspectors everywhere."""
+    if orgs.is_inspector(user):
+        return True
+    if orgs.can_read(user, dossier.competent_agency) or orgs.can_read(user, dossier.receiving_agency):
+        return True
+    mine = orgs.agency_ids_for(user)
+    others = set(dossier.steps.values_list("agency_id", flat=True)) | set(
+        dossier.consultations.values_list("to_agency_id", flat=True))
+    return bool(others & mine)
 
 
 def queue_for(user, *, scope: str = "mine", now: datetime | None = None):

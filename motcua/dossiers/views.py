@@ -130,17 +130,7 @@ def optional_url(name, *args):
 
 
 def _can_read(user, dossier) -> bool:
-    """Competent or receiving agency, plus agencies of the dossier's steps and consultations."""
-    if orgs.is_inspector(user):
-        return True
-    mine = orgs.agency_ids_for(user)
-    if dossier.competent_agency_id in mine or dossier.receiving_agency_id in mine:
-        return True
-    if orgs.can_read(user, dossier.competent_agency) or orgs.can_read(user, dossier.receiving_agency):
-        return True
-    others = set(dossier.steps.values_list("agency_id", flat=True)) | set(
-        dossier.consultations.values_list("to_agency_id", flat=True))
-    return bool(others & mine)
+    return services.can_read_dossier(user, dossier)
 
 
 def _due_class(due_at, now):
@@ -211,8 +201,10 @@ def queue(request):
         condition = Q()
         for agency_id, role in pairs:
             condition |= Q(agency_id=agency_id, role=role)
-        alerts = list(StaffAlert.objects.filter(condition, resolved_at__isnull=True)
-                      .select_related("dossier", "agency").order_by("-created_at")[:20])
+        found = (StaffAlert.objects.filter(condition, resolved_at__isnull=True)
+                 .select_related("dossier", "agency").order_by("-created_at")[:40])
+        # An official holding two roles would otherwise see the same warning once per role.
+        alerts = list({(alert.dossier_id, alert.message): alert for alert in found}.values())[:20]
 
     q = request.GET.get("q", "").strip()
     results = _search_dossiers(request.user, q) if q else None

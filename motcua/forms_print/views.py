@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
 from motcua.forms_print import services
 from motcua.forms_print.render import render_pdf
@@ -23,7 +24,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def may_read_dossier(user, dossier: Dossier) -> bool:
-    return can_read(user, dossier.competent_agency) or can_read(user, dossier.receiving_agency)
+    return dossier_services.can_read_dossier(user, dossier)
 
 
 def _dossier_form(request, pk: int, form_key: str):
