@@ -213,18 +213,10 @@ def receive(user, reception: Reception) -> Dossier:
     """Receive a complete, valid dossier at the counter or by post and start the legal clock (Đ17.3)."""
     _check_reception(user, reception, complete_required=True)
     now = timezone.now()
-    version = reception.procedure_version
-    applicant = reception.applicant
-    dossier = Dossier(
-        status=Status.RECEIVED, channel=reception.channel, procedure_version=version,
-        receiving_agency=reception.receiving_agency, competent_agency=reception.competent_agency,
-        received_by=user, applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
-        applicant_id_number=applicant.id_number.strip(), organisation_name=applicant.organisation_name.strip(),
-        applicant_phone=applicant.phone.strip().replace(" ", ""), applicant_email=applicant.email.strip(),
-        applicant_address=applicant.address.strip(), fee_amount=reception.fee_amount,
-        return_method=reception.return_method, postal_address=reception.postal_address.strip(),
-        reception_note=reception.note, received_at=now,
-    )
+    dossier = _new_dossier(user, reception, status=Status.RECEIVED, fee_amount=reception.fee_amount,
+                           return_method=reception.return_method,
+                           postal_address=reception.postal_address.strip(),
+                           reception_note=reception.note, received_at=now)
     _start_legal_clock(dossier, now)
     dossier.code = next_dossier_code(
         code_prefix(reception.competent_agency, reception.receiving_agency, False),
@@ -237,6 +229,18 @@ def receive(user, reception: Reception) -> Dossier:
            reason=reception.note, legal_due_at=dossier.legal_due_at, channel=dossier.channel)
     notify.applicant(dossier, "received")
     return dossier
+
+
+def _new_dossier(user, reception: Reception, **fields) -> Dossier:
+    """An unsaved dossier carrying the reception's procedure, agencies and applicant."""
+    applicant = reception.applicant
+    return Dossier(
+        channel=reception.channel, procedure_version=reception.procedure_version,
+        receiving_agency=reception.receiving_agency, competent_agency=reception.competent_agency,
+        received_by=user, applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number.strip(), organisation_name=applicant.organisation_name.strip(),
+        applicant_phone=applicant.phone.strip().replace(" ", ""), applicant_email=applicant.email.strip(),
+        applicant_address=applicant.address.strip(), **fields)
 
 
 def _search_text(dossier):
@@ -299,17 +303,10 @@ def refuse_at_reception(user, reception: Reception, reason: str, *, incomplete: 
     if not reason.strip():
         raise DossierError(_("Vui lòng ghi rõ lý do không tiếp nhận."), field_errors={"reason": _("Bắt buộc.")})
     _check_reception(user, reception, complete_required=False)
-    applicant = reception.applicant
     missing = missing_documents(reception.procedure_version, reception.documents) if incomplete else []
-    dossier = Dossier.objects.create(
-        status=Status.REJECTED_AT_RECEPTION, channel=reception.channel,
-        procedure_version=reception.procedure_version, receiving_agency=reception.receiving_agency,
-        competent_agency=reception.competent_agency, received_by=user, applicant_kind=applicant.kind,
-        applicant_name=applicant.name.strip(), applicant_id_number=applicant.id_number.strip(),
-        organisation_name=applicant.organisation_name.strip(), applicant_phone=applicant.phone.strip(),
-        applicant_email=applicant.email.strip(), applicant_address=applicant.address.strip(),
-        outcome_reason=reason.strip(), supplement_items="\n".join(missing),
-    )
+    dossier = _new_dossier(user, reception, status=Status.REJECTED_AT_RECEPTION, outcome_reason=reason.strip(),
+                           supplement_items="\n".join(missing))
+    dossier.save()
     _event(dossier, user, "reception_incomplete" if incomplete else "reception_refused",
            agency=reception.receiving_agency, reason=reason.strip(), missing=missing)
     return dossier
