@@ -66,7 +66,7 @@ test-fast: install-dev
 	$(BIN)/pytest -q -m "not e2e" $(PYTEST_ARGS)
 
 bench: install-dev
-	@for f in benchmarks/*.py; do echo "== $$f"; $(PYTHON) $$f --small || exit 1; done
+	@for f in benchmarks/[!_]*.py; do echo "== $$f"; $(PYTHON) $$f --small || exit 1; done
 
 clean:
 	rm -rf var/*.sqlite3* var/static var/media
