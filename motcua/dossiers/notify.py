@@ -62,12 +62,13 @@ def applicant(dossier: Dossier, kind: str) -> list[Notification]:
     subject, body = message
     created = []
     if dossier.applicant_email:
-        created.append(Notification.objects.create(dossier=dossier, channel=Notification.Channel.EMAIL,
-                                                   recipient=dossier.applicant_email, subject=subject, body=body))
+        created.append(Notification(dossier=dossier, channel=Notification.Channel.EMAIL,
+                                    recipient=dossier.applicant_email, subject=subject, body=body))
     if dossier.applicant_phone:
-        created.append(Notification.objects.create(dossier=dossier, channel=Notification.Channel.SMS,
-                                                   recipient=dossier.applicant_phone, subject=subject, body=body))
+        created.append(Notification(dossier=dossier, channel=Notification.Channel.SMS,
+                                    recipient=dossier.applicant_phone, subject=subject, body=body))
     if created:
+        created = Notification.objects.bulk_create(created)
         ids = [n.pk for n in created]
         transaction.on_commit(lambda: _schedule(ids))
     return created

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -162,17 +162,17 @@ def code_prefix(dossier_competent_agency: Agency, receiving_agency: Agency, is_b
 def next_dossier_code(prefix: str, day) -> str:
     """``<prefix>-<yymmdd>-<seq>``: must run inside the reception transaction so a rollback frees it.
 
-    The UPDATE takes a row lock that is held until commit, so receptions at several counters
-    queue on it: no duplicate and, because a failed reception rolls the increment back, no gap.
+    One upsert takes the next number and a row lock held until commit, so receptions at several
+    counters queue on it: no duplicate and, because a failed reception rolls the increment back,
+    no gap. Reception calls it last, so the lock is held only for the commit that follows.
     """
-    bumped = DailySequence.objects.filter(prefix=prefix, day=day).update(last=F("last") + 1)
-    if not bumped:
-        try:
-            with transaction.atomic():
-                DailySequence.objects.create(prefix=prefix, day=day, last=1)
-        except IntegrityError:
-            DailySequence.objects.filter(prefix=prefix, day=day).update(last=F("last") + 1)
-    last = DailySequence.objects.get(prefix=prefix, day=day).last
+    table = DailySequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [prefix, day])
+        (last,) = cursor.fetchone()
     return f"{prefix}-{day:%y%m%d}-{last:04d}"
 
 
@@ -218,15 +218,17 @@ def receive(user, reception: Reception) -> Dossier:
                            postal_address=reception.postal_address.strip(),
                            reception_note=reception.note, received_at=now)
     _start_legal_clock(dossier, now)
-    dossier.code = next_dossier_code(
-        code_prefix(reception.competent_agency, reception.receiving_agency, False),
-        timezone.localdate(now))
-    dossier.search_text = _search_text(dossier)
     dossier.save()
     _store_documents(dossier, reception.documents)
     _create_steps(dossier)
     _event(dossier, user, "receive", from_status="", agency=reception.receiving_agency,
            reason=reception.note, legal_due_at=dossier.legal_due_at, channel=dossier.channel)
+    # The daily sequence is taken last: its row lock then lasts only until the commit.
+    dossier.code = next_dossier_code(
+        code_prefix(reception.competent_agency, reception.receiving_agency, False),
+        timezone.localdate(now))
+    dossier.search_text = _search_text(dossier)
+    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code, search_text=dossier.search_text)
     notify.applicant(dossier, "received")
     return dossier
 
