@@ -89,7 +89,7 @@ def _walk(dossier, until, rng, pace):
                 return dossier
             else:
                 dossier = services.forward(user, dossier.pk, dossier.row_version, "Hồ sơ đủ điều kiện")
-        budget = step.budget if step.time_unit == "working_days" else step.budget / 8
+        budget = services.budget_in_days(step, cal)
         moment = wc.add_working_days(cal, moment, max(Decimal("0.1"), budget * Decimal(str(pace))))
 
 

@@ -230,7 +230,6 @@ class StepStatus(models.TextChoices):
     PENDING = "pending", _("Chưa đến lượt")
     ACTIVE = "active", _("Đang xử lý")
     DONE = "done", _("Đã xong")
-    SENT_BACK = "sent_back", _("Trả lại xử lý lại")
     CANCELLED = "cancelled", _("Không thực hiện")
 
 

@@ -136,10 +136,9 @@ def _check_reception(user, reception: Reception, *, complete_required: bool):
     errors = validate_applicant(reception.applicant)
     if errors:
         raise DossierError(_("Thông tin người nộp hồ sơ chưa hợp lệ."), field_errors=errors)
-    if reception.channel == Channel.POST or reception.return_method == ReturnMethod.POST:
-        if reception.return_method == ReturnMethod.POST and not reception.postal_address.strip():
-            raise DossierError(_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."),
-                               field_errors={"postal_address": _("Bắt buộc khi trả kết quả qua bưu chính.")})
+    if reception.return_method == ReturnMethod.POST and not reception.postal_address.strip():
+        raise DossierError(_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."),
+                           field_errors={"postal_address": _("Bắt buộc khi trả kết quả qua bưu chính.")})
     for doc in reception.documents:
         if doc.upload is not None:
             problem = validate_upload(doc.upload)
@@ -187,10 +186,11 @@ def _step_agency(template: ProcessStep, reception_agency: Agency, competent: Age
 def _plan_steps(dossier: Dossier, start: datetime, steps) -> None:
     """Give each step (in order) a due moment: the clock start plus the budgets up to it."""
     version = dossier.procedure_version
+    cal = calendar.get_calendar(dossier.competent_agency)
     running = Decimal("0")
     for step in steps:
         running += step.budget
-        step.due_at = calendar.due_moment(start, running, version.time_unit, agency=dossier.competent_agency)
+        step.due_at = calendar.due_moment(start, running, version.time_unit, calendar=cal)
 
 
 def _event(dossier, user, action, *, from_status="", step=None, reason="", agency=None, **data):
@@ -255,14 +255,13 @@ def _start_legal_clock(dossier: Dossier, moment: datetime) -> None:
     """Clock start, legal due moment and appointment from the version's statutory time."""
     cal = calendar.get_calendar(dossier.competent_agency)
     version = dossier.procedure_version
-    start = calendar.reception_start(moment, dossier.competent_agency)
+    start = calendar.reception_start(moment, calendar=cal)
     dossier.clock_started_at = start
     if version.on_the_spot:
         dossier.legal_due_at = wc.end_of_working_day(cal, start.date()) if wc.is_working_moment(cal, start) \
-            else calendar.due_moment(start, version.time_value, version.time_unit, agency=dossier.competent_agency)
+            else calendar.due_moment(start, version.time_value, version.time_unit, calendar=cal)
     else:
-        dossier.legal_due_at = calendar.due_moment(start, version.time_value, version.time_unit,
-                                                   agency=dossier.competent_agency)
+        dossier.legal_due_at = calendar.due_moment(start, version.time_value, version.time_unit, calendar=cal)
     dossier.appointment_at = dossier.legal_due_at
     if dossier.channel in (Channel.COUNTER, Channel.POST):
         dossier.handover_due_at = calendar.handover_due(moment, dossier.receiving_agency)
@@ -445,10 +444,8 @@ def send_back(user, dossier_id: int, expected_version: int | None, to_order: int
     now = timezone.now()
     dossier.steps.filter(order__gt=target.order, order__lte=step.order).update(
         status=StepStatus.PENDING, started_at=None)
-    step.status = StepStatus.SENT_BACK
     target.status, target.started_at, target.completed_at, target.timeliness = StepStatus.ACTIVE, now, None, ""
     target.save()
-    DossierStep.objects.filter(pk=step.pk).update(status=StepStatus.PENDING)
     _save(dossier)
     _event(dossier, user, "send_back", from_status=dossier.status, step=step, agency=step.agency,
            reason=reason.strip(), to_step=target.name)
@@ -649,7 +646,7 @@ def request_supplement(user, dossier_id: int, expected_version: int | None, item
     version = dossier.procedure_version
     now = timezone.now()
     cal = calendar.get_calendar(dossier.competent_agency)
-    first_start = calendar.reception_start(dossier.received_at, dossier.competent_agency)
+    first_start = calendar.reception_start(dossier.received_at, calendar=cal)
     elapsed = wc.working_days_between(cal, first_start, now)
     if elapsed > version.supplement_request_limit_days:
         raise DossierError(_("Đã quá %(days)s ngày làm việc kể từ ngày tiếp nhận hồ sơ; không được yêu cầu bổ sung "
@@ -754,10 +751,17 @@ def _remaining_budget_days(dossier: Dossier, now: datetime, cal) -> Decimal:
     for step in pending:
         if step.status == StepStatus.ACTIVE and step.due_at:
             left = wc.working_days_between(cal, now, step.due_at)
-            total += max(left, Decimal("1")) if left <= 0 else left
+            total += left if left > 0 else Decimal("1")
         else:
-            total += step.budget if step.time_unit == "working_days" else step.budget / 8
+            total += budget_in_days(step, cal)
     return total
+
+
+def budget_in_days(step: DossierStep, cal) -> Decimal:
+    """A step's budget in standard working days (hour budgets divided by the day's length)."""
+    if step.time_unit == "working_hours":
+        return step.budget / Decimal(cal.day_length.total_seconds() / 3600)
+    return step.budget
 
 
 def foreseen_late(dossier: Dossier, now: datetime) -> tuple[bool, DossierStep | None]:
@@ -943,14 +947,12 @@ def queue_for(user, *, scope: str = "mine", now: datetime | None = None):
     """Active steps the user may act on, most urgent first (one query, no N+1)."""
     now = now or timezone.now()
     from motcua.orgs.models import StaffRole
-    pairs = list(StaffRole.objects.filter(user=user).exclude(role=Role.INSPECTOR)
-                 .values_list("agency_id", "role"))
-    if not pairs:
+    roles = set(StaffRole.objects.filter(user=user).exclude(role=Role.INSPECTOR).values_list("role", flat=True))
+    if not roles:
         return DossierStep.objects.none()
     condition = Q()
-    for agency_id, role in pairs:
-        ids = orgs._with_internal_units({agency_id})
-        condition |= Q(agency_id__in=ids, role=role)
+    for role in roles:
+        condition |= Q(agency_id__in=orgs.agency_ids_for(user, roles=[role]), role=role)
     steps = (DossierStep.objects.filter(condition, status=StepStatus.ACTIVE)
              .select_related("dossier", "dossier__procedure_version", "agency", "assignee")
              .order_by("due_at", "id"))

@@ -105,15 +105,16 @@ def clear_cache() -> None:
 
 # -- deadlines ---------------------------------------------------------------------
 
-def due_moment(start: datetime, amount, unit: str, agency=None) -> datetime:
+def due_moment(start: datetime, amount, unit: str, agency=None, calendar: ar.WorkCalendar | None = None) -> datetime:
     """The due moment of a period of ``amount`` ``unit`` beginning at ``start`` (aware).
 
     ``unit`` is one of "working_days", "working_hours", "calendar_days" (the values of
     ``catalog.models.TimeUnit``). ``start`` is used as given (apply ``reception_start``
     first for a dossier just received). Raises ``arithmetic.CalendarError`` (a ValueError
-    with a Vietnamese message) on bad input.
+    with a Vietnamese message) on bad input. A caller computing several deadlines at once
+    passes the ``calendar`` it already holds, saving the revision check per call.
     """
-    calendar = get_calendar(agency)
+    calendar = calendar or get_calendar(agency)
     if unit == "working_days":
         return ar.add_working_days(calendar, start, amount)
     if unit == "working_hours":
@@ -123,14 +124,14 @@ def due_moment(start: datetime, amount, unit: str, agency=None) -> datetime:
     raise ar.CalendarError(ar.gettext_noop("Đơn vị thời hạn không hợp lệ: %(value)s."), value=unit)
 
 
-def reception_start(received_at: datetime, agency=None) -> datetime:
+def reception_start(received_at: datetime, agency=None, calendar: ar.WorkCalendar | None = None) -> datetime:
     """When the legal clock starts for a dossier received at ``received_at`` (cut-off from settings)."""
-    return ar.reception_start(get_calendar(agency), received_at, _cutoff(_config()["RECEPTION_CUTOFF"]))
+    return ar.reception_start(calendar or get_calendar(agency), received_at, _cutoff(_config()["RECEPTION_CUTOFF"]))
 
 
-def handover_due(received_at: datetime, agency=None) -> datetime:
+def handover_due(received_at: datetime, agency=None, calendar: ar.WorkCalendar | None = None) -> datetime:
     """When a paper dossier received at ``received_at`` must reach the competent agency (Đ18.2)."""
-    return ar.handover_due(get_calendar(agency), received_at, _cutoff(_config()["PAPER_HANDOVER_CUTOFF"]))
+    return ar.handover_due(calendar or get_calendar(agency), received_at, _cutoff(_config()["PAPER_HANDOVER_CUTOFF"]))
 
 
 def _fmt(moment: datetime) -> str:
