@@ -94,6 +94,9 @@ def _database_config():
         # Tests use a file, not shared-cache memory, so concurrent-reception tests see the same
         # WAL + IMMEDIATE locking as production (shared cache fails with "table is locked").
         config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+    elif os.environ.get("TEST_DB_NAME"):
+        # Lets several test runs share one PostgreSQL server without dropping each other's database.
+        config["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}
     return config
 
 
@@ -107,6 +110,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in is pluggable: staff use their user name (ModelBackend), citizens their email or phone.
+# A province replaces or extends the list with AUTHENTICATION_BACKENDS (comma-separated dotted paths).
+AUTHENTICATION_BACKENDS = [b.strip() for b in os.environ.get(
+    "AUTHENTICATION_BACKENDS",
+    "django.contrib.auth.backends.ModelBackend,motcua.portal.backends.EmailOrPhoneBackend").split(",") if b.strip()]
+
+# Optional OpenID Connect sign-in with the province's identity provider (mozilla-django-oidc):
+# on when OIDC_RP_CLIENT_ID is set. Endpoints come from the provider's discovery document.
+OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "tài khoản định danh của tỉnh")
+# Claim names carrying each profile field (providers differ; VNeID-style IdPs often use "citizen_id").
+OIDC_CLAIMS = {
+    "full_name": os.environ.get("OIDC_CLAIM_NAME", "name"),
+    "id_number": os.environ.get("OIDC_CLAIM_ID_NUMBER", "citizen_id"),
+    "email": os.environ.get("OIDC_CLAIM_EMAIL", "email"),
+    "phone": os.environ.get("OIDC_CLAIM_PHONE", "phone_number"),
+    "address": os.environ.get("OIDC_CLAIM_ADDRESS", "address"),
+}
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("motcua.portal.oidc.ProvinceOIDCBackend")
+    OIDC_RP_CLIENT_ID = os.environ["OIDC_RP_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+    OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile email phone")
+    OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+    LOGIN_REDIRECT_URL_FAILURE = "/dang-nhap/?oidc=loi"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -133,6 +168,22 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Caches: per-process memory by default (one runserver process). With several gunicorn workers set
+# CACHE_REDIS_URL (e.g. redis://127.0.0.1:6379/1) so throttles count one client across all workers.
+if os.environ.get("CACHE_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["CACHE_REDIS_URL"],
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "motcua")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Reverse proxies in front of the app whose X-Forwarded-For may be trusted (0: use the socket's
+# address). A client can write any X-Forwarded-For, so trusting it by default would let anyone
+# escape the per-client throttles.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+# Public dossier lookup: wrong (code, last 4 phone digits) pairs allowed per client and window.
+PUBLIC_LOOKUP_THROTTLE = os.environ.get("PUBLIC_LOOKUP_THROTTLE", "10/15m")
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -144,6 +195,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"public": os.environ.get("PUBLIC_THROTTLE", "120/minute")},
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Một Cửa API",
@@ -167,6 +219,27 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Một Cửa <motcua@l
 # SMS provider: dotted path to a class with send(phone, text); the default writes to a file.
 SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "motcua.dossiers.notify.FileSmsProvider")
 SMS_OUTBOX = VAR_DIR / "sms-outbox.log"
+
+# Online payment (portal): the gateways the portal knows and the one it uses. The built-in sandbox
+# behaves like a real gateway (its own pay page, signed redirect and server-to-server notification)
+# but moves no money; a province replaces it with its contracted gateway's class.
+PAYMENT_GATEWAYS = {"sandbox": "motcua.portal.payments.SandboxGateway"}
+PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "sandbox")
+PAYMENT_SANDBOX_ENABLED = os.environ.get("PAYMENT_SANDBOX_ENABLED", "1") == "1"
+# HMAC-SHA256 key shared by the merchant (us) and the sandbox gateway.
+PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET", "dev-only-sandbox-secret-change-me")
+PAYMENT_SANDBOX_MERCHANT = os.environ.get("PAYMENT_SANDBOX_MERCHANT", "MOTCUA-NB")
+# Where gateways send their notifications; empty means "the host the citizen's browser used".
+PAYMENT_CALLBACK_BASE_URL = os.environ.get("PAYMENT_CALLBACK_BASE_URL", "")
+# Series printed on electronic receipts (ký hiệu biên lai); the number restarts each year.
+PAYMENT_RECEIPT_SERIES = os.environ.get("PAYMENT_RECEIPT_SERIES", "BLNB")
+
+# Postal channel (dịch vụ bưu chính công ích): postage in đồng per consignment (documents sent in, or
+# the result sent back) by zone, as contracted between the province and the postal operator.
+POSTAL_FEES = {
+    "in_province": int(os.environ.get("POSTAL_FEE_IN_PROVINCE", "22000")),
+    "other_province": int(os.environ.get("POSTAL_FEE_OTHER_PROVINCE", "35000")),
+}
 
 # Office hours and reception cut-off used by the working-day calendar.
 WORKCAL = {

@@ -17,3 +17,6 @@ def _isolated_settings(settings, tmp_path):
     }
     # Demo accounts are created in many tests; real PBKDF2 rounds would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The public lookup keeps agency/procedure names per process; ids are reused between tests.
+    from motcua.portal.lookup import clear_names
+    clear_names()

@@ -4,5 +4,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView  # 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("calendar/", include("motcua.api.calendar")),
+    path("", include("motcua.api.lookup")),
     path("", include("motcua.api.procedures")),
 ]

@@ -12,8 +12,8 @@ import time_machine
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
-from motcua.dossiers import services
-from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers import postal, services
+from motcua.dossiers.models import Dossier, ReturnMethod, Status
 from motcua.orgs.models import Agency, Role, StaffRole
 from motcua.workcal import arithmetic as wc
 from motcua.workcal import services as workcal
@@ -85,7 +85,11 @@ def _walk(dossier, until, rng, pace):
                 dossier = services.issue_result(user, dossier.pk, dossier.row_version, number=number,
                                                 signed_on=timezone.localdate(), signer=user.full_name)
             elif dossier.status in (Status.RESULT_READY, Status.REFUSED):
-                dossier = services.return_result(user, dossier.pk, dossier.row_version)
+                if dossier.return_method == ReturnMethod.POST:  # handed to the post office, with its waybill
+                    dossier = services.return_result(user, dossier.pk, dossier.row_version, method=ReturnMethod.POST,
+                                                     tracking=postal.make_s10("EE", 52000000 + dossier.pk))
+                else:
+                    dossier = services.return_result(user, dossier.pk, dossier.row_version)
                 return dossier
             else:
                 dossier = services.forward(user, dossier.pk, dossier.row_version, "Hồ sơ đủ điều kiện")
@@ -115,10 +119,16 @@ def load(stdout=None, count=48, seed=2025):
             break
         documents = [services.ReceivedDocument(name=d.name, required_id=d.id, originals=d.originals,
                                                copies=d.copies) for d in version.documents.all()]
+        channel = rng.choice(["counter", "counter", "counter", "post" if version.postal_reception else "counter"])
+        applicant = _person(rng)
+        # Dossiers sent by post mostly want the result back by post too.
+        by_post = channel == "post" and version.postal_return
         reception = services.Reception(
             procedure_version=version, receiving_agency=receiving, competent_agency=competent,
-            applicant=_person(rng), documents=documents, fee_amount=version.fee_amount,
-            channel=rng.choice(["counter", "counter", "counter", "post"]))
+            applicant=applicant, documents=documents, fee_amount=version.fee_amount, channel=channel,
+            incoming_tracking=postal.make_s10("RR", rng.randint(10**7, 10**8 - 1)) if channel == "post" else "",
+            return_method=ReturnMethod.POST if by_post else ReturnMethod.COUNTER,
+            postal_address=applicant.address if by_post else "")
         with time_machine.travel(moment, tick=False):
             dossier = services.receive(receiver, reception)
         fate = made % 8

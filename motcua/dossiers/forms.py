@@ -7,7 +7,7 @@ carry the services' field errors back to the page.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.models import ApplicantKind, Channel, ReturnMethod
+from motcua.dossiers.models import ApplicantKind, Channel, PostalZone, ReturnMethod
 
 DATE_INPUT = ["%d/%m/%Y"]
 DATETIME_INPUT = ["%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%d/%m/%Y"]
@@ -78,6 +78,10 @@ class ReceptionForm(BootstrapForm):
     return_method = forms.ChoiceField(label=_("Hình thức nhận kết quả"), choices=ReturnMethod.choices,
                                       initial=ReturnMethod.COUNTER)
     postal_address = forms.CharField(label=_("Địa chỉ nhận kết quả qua bưu chính"), max_length=300, required=False)
+    incoming_tracking = forms.CharField(label=_("Mã vận đơn bưu gửi hồ sơ (khi nhận qua bưu chính)"), max_length=60,
+                                        required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    postal_zone = forms.ChoiceField(label=_("Vùng chuyển phát (tính cước bưu chính)"), choices=PostalZone.choices,
+                                    initial=PostalZone.IN_PROVINCE, required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Lý do không tiếp nhận / nội dung hướng dẫn bổ sung"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
@@ -111,6 +115,9 @@ class ReceptionForm(BootstrapForm):
                 "copies": self[f"{prefix}_copies"], "file": self[f"{prefix}_file"],
             })
         self.style_widgets()
+
+    def clean_postal_zone(self):
+        return self.cleaned_data.get("postal_zone") or PostalZone.IN_PROVINCE
 
     def received_documents(self, received_document_class):
         """The ticked documents as ``services.ReceivedDocument`` values."""
@@ -210,6 +217,16 @@ class IssueResultForm(ActionForm):
 class ReturnResultForm(ActionForm):
     method = forms.ChoiceField(label=_("Hình thức trả"), choices=ReturnMethod.choices)
     tracking = forms.CharField(label=_("Mã vận đơn (khi trả qua bưu chính)"), max_length=60, required=False)
+    dispatched_on = forms.DateField(label=_("Ngày gửi bưu chính (dd/mm/yyyy; để trống là hôm nay)"),
+                                    input_formats=DATE_INPUT, required=False,
+                                    error_messages={"invalid": _("Ngày gửi phải theo dạng dd/mm/yyyy.")},
+                                    widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    postal_address = forms.CharField(label=_("Địa chỉ nhận qua bưu chính"), max_length=300, required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False)
+
+
+class IncomingPostForm(ActionForm):
+    tracking = forms.CharField(label=_("Mã vận đơn bưu gửi"), max_length=60, required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False)
 
 

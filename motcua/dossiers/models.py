@@ -16,6 +16,8 @@ from motcua.orgs.models import Agency, Role
 
 class Status(models.TextChoices):
     SUBMITTED_ONLINE = "submitted_online", _("Chờ tiếp nhận")
+    # An online submission sent back before reception so the applicant can complete it (Đ17.1b).
+    RETURNED_ONLINE = "returned_online", _("Trả lại để hoàn thiện")
     RECEIVED = "received", _("Đã tiếp nhận")
     IN_PROGRESS = "in_progress", _("Đang giải quyết")
     AWAITING_SUPPLEMENT = "awaiting_supplement", _("Chờ bổ sung hồ sơ")
@@ -54,6 +56,13 @@ class ReturnMethod(models.TextChoices):
     COUNTER = "counter", _("Tại bộ phận một cửa")
     POST = "post", _("Qua bưu chính công ích")
     ONLINE = "online", _("Trực tuyến")
+
+
+class PostalZone(models.TextChoices):
+    """Where a postal consignment goes; each zone has its postage in settings.POSTAL_FEES."""
+
+    IN_PROVINCE = "in_province", _("Trong tỉnh")
+    OTHER_PROVINCE = "other_province", _("Ngoài tỉnh")
 
 
 class DailySequence(models.Model):
@@ -130,6 +139,17 @@ class Dossier(models.Model):
                                      default=ReturnMethod.COUNTER)
     postal_address = models.CharField(_("địa chỉ nhận qua bưu chính"), max_length=300, blank=True)
     postal_tracking = models.CharField(_("mã vận đơn"), max_length=60, blank=True)
+    # Postal channel (dịch vụ bưu chính công ích): paper documents sent in by post, the consignment
+    # zone that prices it (settings.POSTAL_FEES), the postage the applicant pays the postal operator,
+    # and the day the result was handed to the post office.
+    documents_by_post = models.BooleanField(_("gửi hồ sơ giấy qua bưu chính"), default=False)
+    incoming_tracking = models.CharField(_("mã vận đơn hồ sơ gửi đến"), max_length=60, blank=True)
+    postal_zone = models.CharField(_("vùng chuyển phát"), max_length=20, choices=PostalZone.choices, blank=True)
+    postal_fee = models.PositiveIntegerField(_("cước bưu chính (đồng)"), default=0)
+    postal_dispatched_on = models.DateField(_("ngày gửi kết quả qua bưu chính"), null=True, blank=True)
+    # Online payment (portal): when the fee was paid through the payment gateway and the receipt number.
+    fee_paid_at = models.DateTimeField(_("thời điểm nộp phí trực tuyến"), null=True, blank=True)
+    fee_receipt_number = models.CharField(_("số biên lai điện tử"), max_length=40, blank=True)
 
     timeliness = models.CharField(_("kết quả đúng hạn"), max_length=10, choices=Timeliness.choices, blank=True)
     late_cause_agency = models.ForeignKey(Agency, verbose_name=_("cơ quan làm trễ hạn"), null=True, blank=True,
@@ -158,6 +178,14 @@ class Dossier(models.Model):
 
     @transition(field=status, source=Status.SUBMITTED_ONLINE, target=Status.REJECTED_AT_RECEPTION)
     def reject_online(self):
+        pass
+
+    @transition(field=status, source=Status.SUBMITTED_ONLINE, target=Status.RETURNED_ONLINE)
+    def return_online(self):
+        pass
+
+    @transition(field=status, source=Status.RETURNED_ONLINE, target=Status.SUBMITTED_ONLINE)
+    def resubmit_online(self):
         pass
 
     @transition(field=status, source=Status.RECEIVED, target=Status.IN_PROGRESS)

@@ -38,10 +38,28 @@ def _messages(dossier: Dossier, kind: str) -> tuple[str, str] | None:
                        "%(when)s.")),
         "returned": (_("Hồ sơ %(code)s đã trả kết quả"),
                      _("Hồ sơ %(code)s đã được trả kết quả. Mời ông/bà đánh giá mức độ hài lòng tại %(url)s")),
+        "returned_by_post": (_("Kết quả hồ sơ %(code)s đã gửi qua bưu chính, mã vận đơn %(tracking)s"),
+                             _("Kết quả hồ sơ %(code)s đã được gửi qua bưu chính công ích ngày %(dispatched)s đến "
+                               "địa chỉ %(address)s. Mã vận đơn: %(tracking)s (tra cứu hành trình bưu gửi theo mã "
+                               "này). Mời ông/bà đánh giá mức độ hài lòng tại %(url)s")),
+        "payment_received": (_("Đã nhận phí, lệ phí hồ sơ %(ref)s"),
+                             _("Đã nhận %(amount)s đồng phí, lệ phí hồ sơ %(ref)s (%(proc)s) qua thanh toán trực "
+                               "tuyến. Biên lai điện tử số %(receipt)s.")),
         "stopped": (_("Hồ sơ %(code)s đã dừng giải quyết"),
                     _("Hồ sơ %(code)s đã dừng giải quyết theo đề nghị của ông/bà.")),
         "closed": (_("Hồ sơ %(code)s đã kết thúc"),
                    _("Hồ sơ %(code)s đã kết thúc do không được bổ sung trong thời hạn.")),
+        # Online submissions have no code until a receiver accepts them: they are named by reference.
+        "submitted_online": (_("Đã gửi hồ sơ trực tuyến số %(ref)s"),
+                             _("Hồ sơ “%(proc)s” (số tham chiếu %(ref)s) đã được gửi lúc %(submitted)s đến "
+                               "%(centre)s. Cán bộ sẽ kiểm tra và tiếp nhận; mã hồ sơ và ngày hẹn trả kết quả "
+                               "được gửi cho ông/bà khi hồ sơ được tiếp nhận. Xem hồ sơ: %(mine)s")),
+        "returned_online": (_("Hồ sơ trực tuyến số %(ref)s cần hoàn thiện"),
+                            _("Hồ sơ “%(proc)s” (số tham chiếu %(ref)s) chưa được tiếp nhận và được trả lại để "
+                              "hoàn thiện. Nội dung cần hoàn thiện: %(reason)s. Vui lòng sửa và nộp lại tại "
+                              "%(mine)s")),
+        "rejected_online": (_("Hồ sơ trực tuyến số %(ref)s không được tiếp nhận"),
+                            _("Hồ sơ “%(proc)s” (số tham chiếu %(ref)s) không được tiếp nhận. Lý do: %(reason)s")),
     }
     if kind not in texts:
         return None
@@ -50,7 +68,16 @@ def _messages(dossier: Dossier, kind: str) -> tuple[str, str] | None:
                 if dossier.supplement_deadline_at else "")
     values = {"code": code, "proc": dossier.procedure_version.name, "when": when, "url": lookup,
               "items": dossier.supplement_items.replace("\n", "; "), "deadline": deadline,
-              "reason": dossier.outcome_reason}
+              "reason": dossier.outcome_reason, "tracking": dossier.postal_tracking,
+              "dispatched": dossier.postal_dispatched_on.strftime("%d/%m/%Y") if dossier.postal_dispatched_on else "",
+              "address": dossier.postal_address, "receipt": dossier.fee_receipt_number,
+              "amount": f"{dossier.fee_amount:,}".replace(",", "."),
+              # A dossier not yet accepted has no code: the online reference is its number.
+              "ref": code or _("số tham chiếu %(pk)s") % {"pk": dossier.pk}}
+    if kind.endswith("_online"):
+        values.update(ref=dossier.pk, centre=dossier.receiving_agency.name,
+                      mine=f"{settings.PUBLIC_BASE_URL}/ho-so-cua-toi/{dossier.pk}/",
+                      submitted=timezone.localtime(dossier.submitted_at).strftime(FMT) if dossier.submitted_at else "")
     return subject % values, body % values
 
 

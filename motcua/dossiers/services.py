@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -23,7 +23,7 @@ from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.dossiers import notify
 from motcua.dossiers.models import (
     ApologyLetter, ApplicantKind, Channel, Consultation, DailySequence, Dossier, DossierDocument,
-    DossierEvent, DossierStep, ReturnMethod, StaffAlert, Status, StepStatus, Timeliness,
+    DossierEvent, DossierStep, PostalZone, ReturnMethod, StaffAlert, Status, StepStatus, Timeliness,
 )
 from motcua.dossiers.uploads import validate_upload
 from motcua.orgs import services as orgs
@@ -84,6 +84,9 @@ class Reception:
     return_method: str = ReturnMethod.COUNTER
     postal_address: str = ""
     note: str = ""
+    # Postal channel: the waybill of a dossier that arrived by post, and the zone pricing the postage.
+    incoming_tracking: str = ""
+    postal_zone: str = PostalZone.IN_PROVINCE
 
 
 def validate_applicant(applicant: Applicant) -> dict[str, str]:
@@ -124,10 +127,15 @@ def missing_documents(version: ProcedureVersion, documents: list[ReceivedDocumen
 
 
 def _check_reception(user, reception: Reception, *, complete_required: bool):
-    version = reception.procedure_version
     if not orgs.can_act(user, reception.receiving_agency, Role.RECEIVER):
         raise NotAllowed(_("Bạn không có quyền tiếp nhận hồ sơ tại %(agency)s.")
                          % {"agency": reception.receiving_agency.name})
+    check_reception_content(reception, complete_required=complete_required)
+
+
+def check_reception_content(reception: Reception, *, complete_required: bool) -> None:
+    """The reception rules that do not depend on who receives: the counter and the portal share them."""
+    version = reception.procedure_version
     if version.status != version.Status.PUBLISHED or version.procedure.current_version_id != version.id:
         raise DossierError(_("Thủ tục này không còn được áp dụng; vui lòng chọn phiên bản thủ tục đang có hiệu lực."))
     if version.agencies.exists() and not version.agencies.filter(pk=reception.competent_agency.pk).exists():
@@ -139,6 +147,7 @@ def _check_reception(user, reception: Reception, *, complete_required: bool):
     if reception.return_method == ReturnMethod.POST and not reception.postal_address.strip():
         raise DossierError(_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."),
                            field_errors={"postal_address": _("Bắt buộc khi trả kết quả qua bưu chính.")})
+    _check_postal_reception(reception)
     for doc in reception.documents:
         if doc.upload is not None:
             problem = validate_upload(doc.upload)
@@ -151,6 +160,35 @@ def _check_reception(user, reception: Reception, *, complete_required: bool):
             raise DossierError(
                 _("Hồ sơ chưa đầy đủ, chưa thể tiếp nhận. Còn thiếu: %(items)s. Hãy in phiếu hướng dẫn bổ sung.")
                 % {"items": "; ".join(missing)}, field_errors={"documents": "; ".join(missing)})
+
+
+def _check_postal_reception(reception: Reception) -> None:
+    """A dossier that came by post needs its waybill; postal choices must be allowed by the procedure."""
+    from motcua.dossiers import postal
+    version = reception.procedure_version
+    by_post = reception.channel == Channel.POST
+    if by_post:
+        try:
+            reception.incoming_tracking = postal.normalise_tracking(reception.incoming_tracking)
+        except DossierError as error:
+            raise DossierError(_("Hồ sơ nhận qua bưu chính: %(problem)s") % {"problem": error.message},
+                               field_errors={"incoming_tracking": error.message}) from None
+    else:
+        reception.incoming_tracking = ""
+    postal.validate_choice(version, send_documents=by_post,
+                           return_by_post=reception.return_method == ReturnMethod.POST,
+                           address=reception.postal_address, zone=reception.postal_zone)
+
+
+def _reception_postage(reception: Reception) -> dict:
+    from motcua.dossiers import postal
+    by_post, return_by_post = reception.channel == Channel.POST, reception.return_method == ReturnMethod.POST
+    if not (by_post or return_by_post):
+        return {}
+    return {"documents_by_post": by_post, "incoming_tracking": reception.incoming_tracking,
+            "postal_zone": reception.postal_zone,
+            "postal_fee": postal.postage(send_documents=by_post, return_by_post=return_by_post,
+                                         zone=reception.postal_zone)}
 
 
 def code_prefix(dossier_competent_agency: Agency, receiving_agency: Agency, is_bundle: bool) -> str:
@@ -203,7 +241,7 @@ def _event(dossier, user, action, *, from_status="", step=None, reason="", agenc
 def _jsonable(data):
     out = {}
     for key, value in data.items():
-        out[key] = value.isoformat() if isinstance(value, datetime) else (
+        out[key] = value.isoformat() if isinstance(value, (datetime, date)) else (
             str(value) if isinstance(value, Decimal) else value)
     return out
 
@@ -216,13 +254,14 @@ def receive(user, reception: Reception) -> Dossier:
     dossier = _new_dossier(user, reception, status=Status.RECEIVED, fee_amount=reception.fee_amount,
                            return_method=reception.return_method,
                            postal_address=reception.postal_address.strip(),
-                           reception_note=reception.note, received_at=now)
+                           reception_note=reception.note, received_at=now, **_reception_postage(reception))
     _start_legal_clock(dossier, now)
     dossier.save()
     _store_documents(dossier, reception.documents)
     _create_steps(dossier)
     _event(dossier, user, "receive", from_status="", agency=reception.receiving_agency,
-           reason=reception.note, legal_due_at=dossier.legal_due_at, channel=dossier.channel)
+           reason=reception.note, legal_due_at=dossier.legal_due_at, channel=dossier.channel,
+           **({"tracking": dossier.incoming_tracking} if dossier.incoming_tracking else {}))
     # The daily sequence is taken last: its row lock then lasts only until the commit.
     dossier.code = next_dossier_code(
         code_prefix(reception.competent_agency, reception.receiving_agency, False),
@@ -561,27 +600,58 @@ def refuse(user, dossier_id: int, expected_version: int | None, reason: str) -> 
 
 @transaction.atomic
 def return_result(user, dossier_id: int, expected_version: int | None, *, method: str = ReturnMethod.COUNTER,
-                  tracking: str = "", note: str = "") -> Dossier:
-    """Hand the result (or the refusal) back at the counter or by post."""
+                  tracking: str = "", note: str = "", dispatched_on=None, postal_address: str = "") -> Dossier:
+    """Hand the result (or the refusal) back at the counter, or dispatch it by post.
+
+    By post, the official records the waybill number and the day the post office took the item
+    (today unless said otherwise, never in the future nor before the result); the applicant is told
+    the waybill number so they can follow the parcel.
+    """
+    if method not in ReturnMethod.values:
+        raise DossierError(_("Hình thức trả kết quả không hợp lệ."))
     dossier = _lock(dossier_id, expected_version)
     _require_status(dossier, [Status.RESULT_READY, Status.REFUSED],
                     _("Chỉ trả kết quả cho hồ sơ đã có kết quả (hiện: “%(status)s”)."))
     _require_role(user, dossier.receiving_agency, [Role.RECEIVER], _("trả kết quả"))
-    if method not in ReturnMethod.values:
-        raise DossierError(_("Hình thức trả kết quả không hợp lệ."))
-    if method == ReturnMethod.POST and not tracking.strip():
-        raise DossierError(_("Vui lòng nhập mã vận đơn bưu chính."), field_errors={"tracking": _("Bắt buộc.")})
     now = timezone.now()
+    postal = {}
+    if method == ReturnMethod.POST:
+        postal = _postal_dispatch(dossier, tracking, dispatched_on, postal_address, now)
     for step in active_steps(dossier):
         _complete(step, user, note, now)
     before = dossier.status
     dossier.hand_back()
-    dossier.returned_at, dossier.return_method, dossier.postal_tracking = now, method, tracking.strip()
+    dossier.returned_at, dossier.return_method = now, method
+    dossier.postal_tracking = postal.get("tracking", "")
+    if postal:
+        dossier.postal_dispatched_on, dossier.postal_address = postal["dispatched_on"], postal["address"]
+        if not dossier.postal_zone:
+            dossier.postal_zone = PostalZone.IN_PROVINCE
     _save(dossier)
     _event(dossier, user, "return", from_status=before, agency=dossier.receiving_agency, reason=note,
-           method=method, tracking=tracking.strip())
-    notify.applicant(dossier, "returned")
+           method=method, **postal)
+    notify.applicant(dossier, "returned_by_post" if postal else "returned")
     return dossier
+
+
+def _postal_dispatch(dossier: Dossier, tracking: str, dispatched_on, address: str, now: datetime) -> dict:
+    from motcua.dossiers import postal
+    code = postal.normalise_tracking(tracking)
+    address = (address or "").strip() or dossier.postal_address
+    if not address:
+        raise DossierError(_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."),
+                           field_errors={"postal_address": _("Bắt buộc khi trả kết quả qua bưu chính.")})
+    today = timezone.localdate(now)
+    day = dispatched_on or today
+    if day > today:
+        raise DossierError(_("Ngày gửi bưu chính không được sau ngày hôm nay."),
+                           field_errors={"dispatched_on": _("Không được ở tương lai.")})
+    ready = dossier.finished_at and timezone.localdate(dossier.finished_at)
+    if ready and day < ready:
+        raise DossierError(_("Ngày gửi bưu chính không được trước ngày có kết quả (%(day)s).")
+                           % {"day": ready.strftime("%d/%m/%Y")},
+                           field_errors={"dispatched_on": _("Trước ngày có kết quả.")})
+    return {"tracking": code, "dispatched_on": day, "address": address}
 
 
 # ---------------------------------------------------------------- consultation (Đ19.4)
@@ -670,6 +740,12 @@ def receive_supplement(user, dossier_id: int, expected_version: int | None,
     dossier = _lock(dossier_id, expected_version)
     _require_status(dossier, [Status.AWAITING_SUPPLEMENT], _("Hồ sơ không ở trạng thái chờ bổ sung (hiện: “%(status)s”)."))
     _require_role(user, dossier.receiving_agency, [Role.RECEIVER], _("nhận bổ sung"))
+    return apply_supplement(user, dossier, documents, note)
+
+
+def apply_supplement(user, dossier: Dossier, documents: list[ReceivedDocument], note: str = "",
+                     **event_data) -> Dossier:
+    """The supplement rule on a locked dossier, whoever brings it (counter or the applicant online)."""
     if not documents:
         raise DossierError(_("Vui lòng ghi nhận ít nhất một giấy tờ bổ sung."))
     for doc in documents:
@@ -691,7 +767,7 @@ def receive_supplement(user, dossier_id: int, expected_version: int | None,
     _store_documents(dossier, documents, supplement=True)
     _save(dossier)
     _event(dossier, user, "receive_supplement", from_status=before, agency=dossier.receiving_agency, reason=note,
-           previous_legal_due_at=old_due, legal_due_at=dossier.legal_due_at)
+           previous_legal_due_at=old_due, legal_due_at=dossier.legal_due_at, **event_data)
     notify.applicant(dossier, "supplement_received")
     return dossier
 

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from motcua.dossiers import views
+from motcua.dossiers import online_views, views
 
 app_name = "dossiers"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("tiep-nhan/", views.receive, name="receive"),
+    path("truc-tuyen/", online_views.online_queue, name="online_queue"),
+    path("truc-tuyen/<int:pk>/", online_views.online_review, name="online_review"),
+    path("truc-tuyen/<int:pk>/<slug:action>/", online_views.online_action, name="online_action"),
     path("ho-so/<int:pk>/", views.detail, name="detail"),
     path("ho-so/<int:pk>/giay-to/<int:document_id>/", views.document, name="document"),
     path("ho-so/<int:pk>/ket-qua/", views.result_file, name="result_file"),

@@ -23,7 +23,8 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers import forms as desk_forms
 from motcua.dossiers import services
 from motcua.dossiers.models import (
-    STOPPABLE_STATUSES, ApologyLetter, Consultation, Dossier, DossierDocument, StaffAlert, Status, StepStatus,
+    OPEN_STATUSES, STOPPABLE_STATUSES, ApologyLetter, Channel, Consultation, Dossier, DossierDocument, StaffAlert,
+    Status, StepStatus,
 )
 from motcua.orgs import services as orgs
 from motcua.orgs.models import Agency, Role, StaffRole
@@ -44,6 +45,10 @@ SCOPES = [
 EVENT_LABELS = {
     "receive": gettext_lazy("Tiếp nhận hồ sơ"),
     "accept_online": gettext_lazy("Tiếp nhận hồ sơ trực tuyến"),
+    "submit_online": gettext_lazy("Công dân nộp hồ sơ trực tuyến"),
+    "return_online": gettext_lazy("Trả lại để công dân hoàn thiện hồ sơ trực tuyến"),
+    "resubmit_online": gettext_lazy("Công dân nộp lại hồ sơ đã hoàn thiện"),
+    "reject_online": gettext_lazy("Từ chối tiếp nhận hồ sơ trực tuyến"),
     "reception_incomplete": gettext_lazy("Hồ sơ chưa đầy đủ — hướng dẫn bổ sung, không tiếp nhận"),
     "reception_refused": gettext_lazy("Từ chối tiếp nhận"),
     "hand_over": gettext_lazy("Chuyển hồ sơ đến cơ quan giải quyết"),
@@ -62,6 +67,10 @@ EVENT_LABELS = {
     "apology_drafted": gettext_lazy("Lập dự thảo văn bản xin lỗi, đề nghị gia hạn"),
     "apology_approved": gettext_lazy("Lãnh đạo duyệt văn bản xin lỗi"),
     "extend": gettext_lazy("Hẹn lại ngày trả kết quả"),
+    "satisfaction_rated": gettext_lazy("Người nộp đánh giá mức độ hài lòng"),
+    "payment_received": gettext_lazy("Nhận phí, lệ phí qua thanh toán trực tuyến"),
+    "postal_options": gettext_lazy("Người nộp chọn dịch vụ bưu chính công ích"),
+    "postal_documents_arrived": gettext_lazy("Nhận bưu gửi hồ sơ giấy"),
 }
 
 ACTION_TITLES = {
@@ -80,6 +89,7 @@ ACTION_TITLES = {
     "draft_apology": gettext_lazy("Lập văn bản xin lỗi, đề nghị gia hạn"),
     "approve_apology": gettext_lazy("Duyệt văn bản xin lỗi"),
     "apply_extension": gettext_lazy("Hẹn lại ngày trả kết quả với người nộp"),
+    "record_incoming_post": gettext_lazy("Ghi nhận bưu gửi hồ sơ giấy"),
 }
 
 ACTION_DONE = {
@@ -98,6 +108,7 @@ ACTION_DONE = {
     "draft_apology": gettext_lazy("Đã lập dự thảo văn bản xin lỗi cho hồ sơ %(code)s."),
     "approve_apology": gettext_lazy("Đã duyệt văn bản xin lỗi cho hồ sơ %(code)s."),
     "apply_extension": gettext_lazy("Đã hẹn lại ngày trả kết quả hồ sơ %(code)s."),
+    "record_incoming_post": gettext_lazy("Đã ghi nhận bưu gửi hồ sơ giấy của hồ sơ %(code)s."),
 }
 
 
@@ -287,7 +298,8 @@ def _do_reception(request, form):
             email=data["applicant_email"], address=data["applicant_address"]),
         documents=form.received_documents(services.ReceivedDocument),
         channel=data["channel"], fee_amount=data["fee_amount"], return_method=data["return_method"],
-        postal_address=data["postal_address"], note=data["note"])
+        postal_address=data["postal_address"], note=data["note"], incoming_tracking=data["incoming_tracking"],
+        postal_zone=data["postal_zone"])
     action = request.POST.get("action", "receive")
     if action == "incomplete":
         reason = data["reason"].strip() or _("Hồ sơ chưa đầy đủ thành phần theo quy định.")
@@ -383,6 +395,9 @@ def available_actions(user, dossier, steps, consultations, apology) -> dict:
             actions["issue_result"] = {}
     if status in (Status.RESULT_READY, Status.REFUSED) and receiver:
         actions["return_result"] = {}
+    if ((dossier.documents_by_post or dossier.channel == Channel.POST) and not dossier.incoming_tracking and receiver
+            and status in (Status.SUBMITTED_ONLINE, *OPEN_STATUSES, Status.RESULT_READY, Status.REFUSED)):
+        actions["record_incoming_post"] = {}
     if status in STOPPABLE_STATUSES and receiver:
         actions["stop"] = {}
     if (status in (Status.RECEIVED, Status.IN_PROGRESS, Status.APPROVED) and not dossier.extension_count
@@ -426,8 +441,10 @@ def _action_form(action, dossier, options, data=None, files=None):
         kwargs["initial"]["signed_on"] = timezone.localdate()
         return desk_forms.IssueResultForm(**kwargs)
     if action == "return_result":
-        kwargs["initial"].update(method=dossier.return_method)
+        kwargs["initial"].update(method=dossier.return_method, postal_address=dossier.postal_address)
         return desk_forms.ReturnResultForm(**kwargs)
+    if action == "record_incoming_post":
+        return desk_forms.IncomingPostForm(**kwargs)
     if action == "draft_apology":
         return desk_forms.ApologyForm(**kwargs)
     return desk_forms.ActionForm(**kwargs)  # approve_apology, apply_extension
@@ -451,11 +468,18 @@ def _print_links(dossier, apology):
             wanted.append(("forms_print:stop", _("In thông báo dừng giải quyết")))
         if dossier.code:
             wanted.append(("forms_print:control_sheet", _("In phiếu kiểm soát quá trình giải quyết")))
+        if dossier.fee_receipt_number:
+            wanted.append(("portal:payment_receipt_pdf", _("In biên lai điện tử (phí, lệ phí)")))
     links = []
     for name, label in wanted:
         url = optional_url(name, dossier.pk)
         if url:
             links.append({"url": url, "label": label})
+    if dossier.status == Status.RETURNED and dossier.code:
+        # The portal's counter tablet page (Đ33 rating at the desk); the portal refuses a second rating.
+        url = optional_url("portal:rate_counter", dossier.code)
+        if url:
+            links.append({"url": url, "label": _("Mời đánh giá hài lòng tại quầy (máy tính bảng)")})
     return links
 
 
@@ -532,7 +556,11 @@ def _call_service(action, request, dossier, form):
                               signer=data["signer"], upload=data["upload"] or None)
     elif action == "return_result":
         services.return_result(user, dossier.pk, version, method=data["method"], tracking=data["tracking"],
-                               note=data["note"])
+                               note=data["note"], dispatched_on=data["dispatched_on"],
+                               postal_address=data["postal_address"])
+    elif action == "record_incoming_post":
+        from motcua.dossiers import postal
+        postal.record_incoming_documents(user, dossier.pk, version, data["tracking"], data["note"])
     elif action == "stop":
         services.stop(user, dossier.pk, version, data["reason"])
     elif action == "draft_apology":

@@ -251,6 +251,11 @@ def receipt_context(dossier: Dossier) -> dict:
         "channel": dossier.get_channel_display(),
         "return_method": dossier.get_return_method_display(),
         "postal_address": dossier.postal_address,
+        "postal_fee": money(dossier.postal_fee) if dossier.postal_fee else "",
+        "incoming_tracking": dossier.incoming_tracking,
+        "postal_tracking": dossier.postal_tracking,
+        "postal_dispatched_on": vn_date(dossier.postal_dispatched_on),
+        "fee_receipt_number": dossier.fee_receipt_number,
         "receiver_name": _person(dossier.received_by),
     })
     return context

@@ -70,12 +70,3 @@ def procedure(request, code):
     }
     return render(request, "portal/procedure.html", context)
 
-
-def submit_online(request, code):
-    version = _version_or_404(code)
-    context = {
-        "version": version,
-        "can_submit_online": bool(version.online_level and version.online_level.submit_online
-                                  and version.status == ProcedureVersion.Status.PUBLISHED),
-    }
-    return render(request, "portal/submit_online.html", context)

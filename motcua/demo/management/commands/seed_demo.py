@@ -15,6 +15,10 @@ DEMO_MODULES = [
     "motcua.workcal.demo",
     "motcua.catalog.demo",
     "motcua.dossiers.demo",
+    "motcua.portal.submission_demo",
+    "motcua.portal.demo",
+    "motcua.feedback.demo",
+    "motcua.portal.payment_demo",
 ]
 
 

@@ -1,0 +1,406 @@
+"""Public dossier lookup (tra cứu hồ sơ): dossier code + last 4 digits of the applicant's phone.
+
+Anyone may look a dossier up without signing in, so this module is built against two abuses:
+
+* **Personal data**: the answer carries the status, the appointment, the procedure, the agencies
+  and a timeline of public milestones — never the applicant's name, ID number, address, phone or
+  e-mail, nor the officials' names or free-text reasons (they may quote personal details).
+* **Enumeration**: codes are guessable (agency + date + daily sequence), so the second factor is
+  required and each client (IP address) may give only ``PUBLIC_LOOKUP_THROTTLE`` wrong pairs per
+  fixed window, counted atomically in the cache (no database write). A wrong phone, an unknown
+  code and a dossier without a phone all raise the same :class:`LookupFailed` after the same work
+  (one indexed query, one constant-time comparison), so the answer is no oracle.
+
+The HTML page (``lookup_views``), the rating pages and the REST API all go through :func:`lookup`.
+"""
+from __future__ import annotations
+
+import hmac
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _, gettext_lazy
+
+from motcua.dossiers.models import Dossier, Status
+
+CODE_MAX = 60
+_DIGITS = re.compile(r"\D+")
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])[a-z]*\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_DUMMY_DIGITS = "\x00\x00\x00\x00"  # compared when there is nothing to compare, so every path does the work
+TOKEN_SALT = "motcua.portal.lookup"
+TOKEN_MAX_AGE = 60 * 60  # a lookup lets the applicant rate for an hour without typing the digits again
+
+# Public milestones only: everything else in the audit trail (consultations, send-backs, apology
+# drafts, payment bookkeeping …) is internal and is not shown.
+PUBLIC_EVENTS = {
+    "submit_online": gettext_lazy("Nộp hồ sơ trực tuyến"),
+    "receive": gettext_lazy("Tiếp nhận hồ sơ"),
+    "accept_online": gettext_lazy("Tiếp nhận hồ sơ nộp trực tuyến"),
+    "reject_online": gettext_lazy("Không tiếp nhận hồ sơ nộp trực tuyến"),
+    "reception_incomplete": gettext_lazy("Hồ sơ chưa đầy đủ — đã hướng dẫn bổ sung"),
+    "reception_refused": gettext_lazy("Không tiếp nhận hồ sơ"),
+    "hand_over": gettext_lazy("Chuyển hồ sơ đến cơ quan giải quyết"),
+    "forward": gettext_lazy("Hoàn thành một bước xử lý"),
+    "request_supplement": gettext_lazy("Yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "receive_supplement": gettext_lazy("Nhận đủ hồ sơ bổ sung — thời hạn được tính lại từ đầu"),
+    "approve": gettext_lazy("Lãnh đạo phê duyệt"),
+    "issue_result": gettext_lazy("Phát hành kết quả"),
+    "refuse": gettext_lazy("Từ chối giải quyết"),
+    "extend": gettext_lazy("Cơ quan xin lỗi và hẹn lại ngày trả kết quả"),
+    "return": gettext_lazy("Trả kết quả"),
+    "stop": gettext_lazy("Dừng giải quyết theo đề nghị của người nộp"),
+    "close_unsupplemented": gettext_lazy("Kết thúc do không bổ sung hồ sơ đúng hạn"),
+    "satisfaction_rated": gettext_lazy("Người nộp đánh giá mức độ hài lòng"),
+}
+
+STATUS_HINTS = {
+    Status.SUBMITTED_ONLINE: gettext_lazy("Hồ sơ đang chờ bộ phận một cửa kiểm tra và tiếp nhận."),
+    Status.RECEIVED: gettext_lazy("Hồ sơ đã được tiếp nhận và sẽ được chuyển đến cơ quan giải quyết."),
+    Status.IN_PROGRESS: gettext_lazy("Hồ sơ đang được cơ quan có thẩm quyền giải quyết."),
+    Status.AWAITING_SUPPLEMENT: gettext_lazy(
+        "Hồ sơ cần bổ sung. Nội dung cần bổ sung đã được gửi cho ông/bà qua phiếu yêu cầu bổ sung "
+        "(tin nhắn, thư điện tử hoặc bản giấy)."),
+    Status.APPROVED: gettext_lazy("Hồ sơ đã được phê duyệt, đang chờ phát hành kết quả."),
+    Status.RESULT_READY: gettext_lazy("Đã có kết quả. Mời ông/bà đến nhận tại nơi đã nộp hồ sơ "
+                                      "(hoặc chờ nhận qua bưu chính nếu đã đăng ký)."),
+    Status.REFUSED: gettext_lazy("Hồ sơ bị từ chối giải quyết; văn bản nêu rõ lý do đã được gửi cho ông/bà."),
+    Status.RETURNED: gettext_lazy("Đã trả kết quả cho người nộp."),
+    Status.STOPPED: gettext_lazy("Hồ sơ đã dừng giải quyết theo đề nghị của người nộp."),
+    Status.CLOSED: gettext_lazy("Hồ sơ đã kết thúc do không được bổ sung trong thời hạn."),
+    Status.REJECTED_AT_RECEPTION: gettext_lazy("Hồ sơ không được tiếp nhận."),
+}
+
+
+class LookupRefused(Exception):
+    """A lookup refused; ``message`` is Vietnamese and safe to show to anybody."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(LookupRefused):
+    """The form itself is wrong (empty code, not four digits): no attempt is counted."""
+
+    def __init__(self, message, field_errors):
+        super().__init__(message)
+        self.field_errors = field_errors
+
+
+class LookupFailed(LookupRefused):
+    """The one answer for an unknown code, a wrong phone and a dossier without a phone."""
+
+    def __init__(self):
+        super().__init__(_("Không tìm thấy hồ sơ khớp với mã hồ sơ và 4 số cuối điện thoại đã nhập. Vui lòng "
+                           "kiểm tra lại mã hồ sơ in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả, và số "
+                           "điện thoại đã khai khi nộp hồ sơ."))
+
+
+class Throttled(LookupRefused):
+    def __init__(self, retry_after: int):
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(_("Ông/bà đã nhập sai quá nhiều lần. Để bảo vệ thông tin hồ sơ, chức năng tra cứu "
+                           "tạm khóa với thiết bị này. Vui lòng thử lại sau %(minutes)s phút.")
+                         % {"minutes": minutes})
+        self.retry_after = retry_after
+
+
+def local_text(moment: datetime | None) -> str:
+    """"09:00 23/11/2026" in Vietnam time (preformatted: the template's date filter costs more)."""
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+@dataclass
+class Milestone:
+    at: datetime
+    label: str
+    agency: str = ""
+
+    @property
+    def at_text(self) -> str:
+        return local_text(self.at)
+
+    @property
+    def at_iso(self) -> str:
+        return self.at.isoformat()
+
+
+@dataclass
+class PublicDossier:
+    """What the public may know about one dossier (nothing personal)."""
+
+    id: int
+    code: str
+    status: str
+    status_label: str
+    status_hint: str
+    procedure: str
+    competent_agency: str
+    receiving_agency: str
+    channel: str
+    received_at: datetime | None
+    appointment_at: datetime | None
+    returned_at: datetime | None
+    supplement_deadline_at: datetime | None
+    rated: bool
+    milestones: list[Milestone] = field(default_factory=list)
+
+    @property
+    def received_text(self) -> str:
+        return local_text(self.received_at)
+
+    @property
+    def appointment_text(self) -> str:
+        return local_text(self.appointment_at)
+
+    @property
+    def returned_text(self) -> str:
+        return local_text(self.returned_at)
+
+    @property
+    def supplement_deadline_text(self) -> str:
+        return local_text(self.supplement_deadline_at)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT, Status.APPROVED,
+                               Status.SUBMITTED_ONLINE)
+
+    @property
+    def can_rate(self) -> bool:
+        return self.status == Status.RETURNED and not self.rated
+
+
+# ------------------------------------------------------------------------------------- input
+
+
+def normalise_code(raw) -> str:
+    """Codes are printed upper-case (``000.00.14.H42-261123-0007``); people type them any way."""
+    return re.sub(r"\s+", "", str(raw or "")).upper()[:CODE_MAX + 1]
+
+
+def check_input(code: str, digits: str) -> tuple[str, str]:
+    """(code, 4 digits) or :class:`InvalidInput` with a message per field; nothing is counted."""
+    code = normalise_code(code)
+    digits = re.sub(r"\s+", "", str(digits or ""))
+    errors = {}
+    if not code:
+        errors["ma"] = _("Vui lòng nhập mã hồ sơ (in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả).")
+    elif len(code) > CODE_MAX:
+        errors["ma"] = _("Mã hồ sơ không quá %(n)s ký tự.") % {"n": CODE_MAX}
+    if not (len(digits) == 4 and digits.isascii() and digits.isdigit()):
+        errors["so"] = _("Vui lòng nhập đúng 4 chữ số cuối của số điện thoại đã khai khi nộp hồ sơ.")
+    if errors:
+        raise InvalidInput(_("Thông tin tra cứu chưa hợp lệ."), errors)
+    return code, digits
+
+
+def last_four(phone: str) -> str:
+    digits = _DIGITS.sub("", phone or "")
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
+# ------------------------------------------------------------------------------------- throttle
+
+
+def client_ident(request) -> str:
+    """The client's address: the socket's, or the one the trusted proxies saw (``NUM_PROXIES``).
+
+    Same rule as DRF's throttles, so the page and the API count one client alike.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = getattr(settings, "NUM_PROXIES", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if proxies and forwarded:
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            return addresses[-min(proxies, len(addresses))]
+    return remote
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"10/15m"`` → (10, 900); also ``"30/hour"``, ``"5/minute"``."""
+    match = _RATE.match(rate or "")
+    if not match:
+        raise ValueError(f"PUBLIC_LOOKUP_THROTTLE: cannot read {rate!r} (expected e.g. '10/15m')")
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * _UNIT_SECONDS[unit]
+
+
+def _window(client: str, now: float) -> tuple[str, int, int]:
+    limit, period = parse_rate(settings.PUBLIC_LOOKUP_THROTTLE)
+    window = int(now // period)
+    retry_after = int((window + 1) * period - now) + 1
+    return f"lookup-throttle:{window}:{client}", limit, retry_after
+
+
+def _count_attempt(key: str, timeout: int) -> int:
+    # incr is atomic in every cache backend we use (redis INCR, locmem under its lock), so a burst
+    # of parallel requests cannot all slip under the limit; add() starts the window.
+    try:
+        return cache.incr(key)
+    except ValueError:
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return cache.incr(key)
+
+
+def register_attempt(client: str, now: float | None = None) -> str:
+    """Count one attempt for ``client``; :class:`Throttled` past the limit. Returns the counter key."""
+    now = time.time() if now is None else now
+    key, limit, retry_after = _window(client, now)
+    if _count_attempt(key, retry_after + 1) > limit:
+        raise Throttled(retry_after)
+    return key
+
+
+def refund_attempt(key: str) -> None:
+    """A right pair does not count against the client: only wrong pairs use up the allowance."""
+    try:
+        cache.decr(key)
+    except ValueError:
+        pass  # the window ended meanwhile
+
+
+def blocked_for(client: str, now: float | None = None) -> int | None:
+    """Seconds until ``client`` may try again, or None (for the API's throttle check)."""
+    now = time.time() if now is None else now
+    key, limit, retry_after = _window(client, now)
+    return retry_after if (cache.get(key) or 0) >= limit else None
+
+
+# ------------------------------------------------------------------------------------- lookup
+
+# The lookup is the portal's hottest path (every QR scan), so it costs one indexed query and no ORM
+# work per request: the SQL is compiled from the queryset once per process, and the public names
+# (agencies, procedures) come from a small per-process map refreshed every NAMES_TTL seconds instead
+# of three more joins, which made PostgreSQL's planner search join orders on every request.
+_COLUMNS = ("id", "code", "status", "applicant_phone", "channel", "received_at", "appointment_at", "returned_at",
+            "supplement_deadline_at", "procedure_version_id", "competent_agency_id", "receiving_agency_id",
+            "rating__id", "events__at", "events__action", "events__agency_id")
+_DATETIMES = (5, 6, 7, 8, 13)
+NAMES_TTL = 300
+_compiled: dict[str, str] = {}
+_names = {"loaded": 0.0, "agency": {}, "procedure": {}}
+
+
+def _lookup_sql() -> str:
+    """SELECT … FROM dossier LEFT JOIN rating LEFT JOIN events WHERE code = %s (unique index)."""
+    key = f"{connection.alias}:{connection.vendor}"
+    if key not in _compiled:
+        queryset = (Dossier.objects.filter(code="").order_by("events__at", "events__id")
+                    .values_list(*_COLUMNS))
+        sql, params = queryset.query.sql_with_params()
+        assert list(params) == [""], params
+        _compiled[key] = sql
+    return _compiled[key]
+
+
+def _aware(value):
+    """Timestamps as the ORM would give them (aware, UTC) from the raw cursor of either database."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=dt_timezone.utc)
+    return value
+
+
+def _fetch(code: str) -> list[list]:
+    """One indexed query: the dossier (by its unique code) with its rating and events."""
+    with connection.cursor() as cursor:
+        cursor.execute(_lookup_sql(), [code])
+        rows = [list(row) for row in cursor.fetchall()]
+    for row in rows:
+        for i in _DATETIMES:
+            row[i] = _aware(row[i])
+    return rows
+
+
+def clear_names() -> None:
+    _names.update(loaded=0.0, agency={}, procedure={})
+
+
+def _public_names(rows) -> tuple[dict, dict]:
+    """{id: name} of the agencies and procedures the rows name (a query only when the map lacks one)."""
+    from motcua.catalog.models import ProcedureVersion
+    from motcua.orgs.models import Agency
+    if time.monotonic() - _names["loaded"] > NAMES_TTL:
+        clear_names()
+        _names["loaded"] = time.monotonic()
+    agencies, procedures = _names["agency"], _names["procedure"]
+    wanted = {row[i] for row in rows for i in (10, 11, 15) if row[i] is not None}
+    if not wanted <= agencies.keys():
+        agencies.update(Agency.objects.values_list("id", "name"))
+    if rows[0][9] not in procedures:
+        procedures.update(ProcedureVersion.objects.filter(pk=rows[0][9]).values_list("id", "name"))
+    return agencies, procedures
+
+
+def find(code: str, digits: str) -> PublicDossier:
+    """The public view of the dossier, or :class:`LookupFailed` (no throttle: see :func:`lookup`)."""
+    rows = _fetch(code)
+    expected = last_four(rows[0][3]) if rows else ""
+    # compare_digest on equal-length strings in every case, then the other conditions: the same work
+    # whether the code is unknown, the phone is missing or the digits are wrong.
+    same = hmac.compare_digest((expected or _DUMMY_DIGITS).encode(), digits.encode())
+    if not (same and rows and expected):
+        raise LookupFailed()
+    return _public(rows)
+
+
+def _public(rows) -> PublicDossier:
+    first = rows[0]
+    agencies, procedures = _public_names(rows)
+    status = first[2]
+    labels = dict(Status.choices)
+    dossier = PublicDossier(
+        id=first[0], code=first[1], status=status, status_label=str(labels.get(status, status)),
+        status_hint=str(STATUS_HINTS.get(status, "")), procedure=procedures.get(first[9], ""),
+        competent_agency=agencies.get(first[10], ""), receiving_agency=agencies.get(first[11], ""),
+        channel=first[4], received_at=first[5], appointment_at=first[6], returned_at=first[7],
+        supplement_deadline_at=first[8], rated=first[12] is not None)
+    for row in rows:
+        at, action, agency_id = row[13], row[14], row[15]
+        if at is not None and action in PUBLIC_EVENTS:
+            dossier.milestones.append(Milestone(at=at, label=str(PUBLIC_EVENTS[action]),
+                                                agency=agencies.get(agency_id, "") if agency_id else ""))
+    return dossier
+
+
+def lookup(code: str, digits: str, *, client: str) -> PublicDossier:
+    """Check the input, count the attempt for ``client``, find the dossier.
+
+    Raises :class:`InvalidInput` (nothing counted), :class:`Throttled` (nothing looked up) or
+    :class:`LookupFailed` (counted). A right pair gives its attempt back.
+    """
+    code, digits = check_input(code, digits)
+    key = register_attempt(client)
+    dossier = find(code, digits)
+    refund_attempt(key)
+    return dossier
+
+
+# ------------------------------------------------------------------------------------- rating token
+
+
+def rating_token(dossier_id: int) -> str:
+    """Signed proof that this browser just passed the code + phone check for ``dossier_id``."""
+    return signing.dumps(dossier_id, salt=TOKEN_SALT, compress=False)
+
+
+def dossier_from_token(token: str) -> int | None:
+    try:
+        value = signing.loads(token or "", salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
