@@ -65,6 +65,13 @@ class PostalZone(models.TextChoices):
     OTHER_PROVINCE = "other_province", _("Ngoài tỉnh")
 
 
+class BundleMode(models.TextChoices):
+    """How the parts of a bundle application travel between agencies (Đ20)."""
+
+    PARALLEL = "parallel", _("Song song (hồ sơ điện tử, có cơ quan chủ trì)")
+    SEQUENTIAL = "sequential", _("Tuần tự (hồ sơ giấy, chuyển lần lượt từng cơ quan)")
+
+
 class DailySequence(models.Model):
     """Last dossier number given for one code prefix on one day (Đ28: daily sequence)."""
 
@@ -74,6 +81,40 @@ class DailySequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="unique_daily_sequence")]
+
+
+class BundleApplication(models.Model):
+    """One application for a procedure bundle (nhóm thủ tục liên thông, Đ20).
+
+    The citizen gets one code (the receiving one-stop unit's identifier, Đ28) and one appointment;
+    each procedure of the bundle is a ``Dossier`` (a *part*) at its own competent agency, with its
+    own code, steps and deadlines. Electronic applications run their parts in parallel with a lead
+    agency; paper ones run them in sequence, each agency passing the paper to the next.
+    """
+
+    code = models.CharField(_("mã hồ sơ liên thông"), max_length=60, unique=True, null=True, blank=True)
+    bundle = models.ForeignKey(ProcedureBundle, verbose_name=_("nhóm thủ tục liên thông"),
+                               on_delete=models.PROTECT, related_name="applications")
+    mode = models.CharField(_("cách luân chuyển"), max_length=12, choices=BundleMode.choices)
+    receiving_agency = models.ForeignKey(Agency, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT,
+                                         related_name="bundle_applications")
+    lead_agency = models.ForeignKey(Agency, verbose_name=_("cơ quan chủ trì"), on_delete=models.PROTECT,
+                                    related_name="led_bundle_applications")
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tiếp nhận"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"))
+    # The one appointment shown to the citizen: the latest of the parts'; it never moves earlier.
+    appointment_at = models.DateTimeField(_("hẹn trả kết quả"))
+    returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
+    row_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("hồ sơ nhóm thủ tục liên thông")
+        verbose_name_plural = _("hồ sơ nhóm thủ tục liên thông")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return self.code
 
 
 class Dossier(models.Model):
@@ -87,6 +128,13 @@ class Dossier(models.Model):
                                           on_delete=models.PROTECT, related_name="dossiers")
     bundle = models.ForeignKey(ProcedureBundle, verbose_name=_("nhóm thủ tục liên thông"), null=True,
                                blank=True, on_delete=models.PROTECT, related_name="dossiers")
+    # A part of a bundle application: its place in the bundle and, when the paper travels in
+    # sequence, the part that must be finished before this one starts.
+    application = models.ForeignKey(BundleApplication, verbose_name=_("hồ sơ liên thông"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="parts")
+    part_order = models.PositiveSmallIntegerField(_("thứ tự trong nhóm"), null=True, blank=True)
+    waiting_for = models.ForeignKey("self", verbose_name=_("chờ hồ sơ"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
     receiving_agency = models.ForeignKey(Agency, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT,
                                          related_name="received_dossiers")
     competent_agency = models.ForeignKey(Agency, verbose_name=_("cơ quan giải quyết"),
@@ -231,6 +279,11 @@ class Dossier(models.Model):
     @property
     def applicant_display(self):
         return self.organisation_name or self.applicant_name
+
+    @property
+    def is_waiting_for_previous_part(self):
+        """A paper bundle part whose turn has not come: the previous agency still holds the paper."""
+        return self.waiting_for_id is not None and self.status == Status.RECEIVED
 
 
 class DossierDocument(models.Model):

@@ -24,6 +24,9 @@ def _messages(dossier: Dossier, kind: str) -> tuple[str, str] | None:
     texts = {
         "received": (_("Hồ sơ %(code)s đã được tiếp nhận"),
                      _("Hồ sơ %(code)s (%(proc)s) đã được tiếp nhận. Hẹn trả kết quả: %(when)s. Tra cứu: %(url)s")),
+        "bundle_received": (_("Hồ sơ liên thông %(application)s đã được tiếp nhận"),
+                            _("Hồ sơ liên thông %(application)s (%(bundle)s) đã được tiếp nhận. Hẹn trả kết quả: "
+                              "%(bundle_when)s. Tra cứu: %(bundle_url)s")),
         "supplement_requested": (_("Hồ sơ %(code)s cần bổ sung"),
                                  _("Hồ sơ %(code)s cần bổ sung: %(items)s. Vui lòng bổ sung trước %(deadline)s.")),
         "supplement_received": (_("Hồ sơ %(code)s đã nhận đủ bổ sung"),
@@ -74,6 +77,12 @@ def _messages(dossier: Dossier, kind: str) -> tuple[str, str] | None:
               "amount": f"{dossier.fee_amount:,}".replace(",", "."),
               # A dossier not yet accepted has no code: the online reference is its number.
               "ref": code or _("số tham chiếu %(pk)s") % {"pk": dossier.pk}}
+    if dossier.application_id is not None:
+        # A bundle part: the citizen knows the application's code and its one appointment.
+        application = dossier.application
+        values.update(application=application.code or "", bundle=application.bundle.name,
+                      bundle_when=timezone.localtime(application.appointment_at).strftime(FMT),
+                      bundle_url=f"{settings.PUBLIC_BASE_URL}/tra-cuu/?ma={application.code}")
     if kind.endswith("_online"):
         values.update(ref=dossier.pk, centre=dossier.receiving_agency.name,
                       mine=f"{settings.PUBLIC_BASE_URL}/ho-so-cua-toi/{dossier.pk}/",

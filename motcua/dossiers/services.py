@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.dossiers import notify
 from motcua.dossiers.models import (
-    ApologyLetter, ApplicantKind, Channel, Consultation, DailySequence, Dossier, DossierDocument,
+    ApologyLetter, ApplicantKind, BundleApplication, Channel, Consultation, DailySequence, Dossier, DossierDocument,
     DossierEvent, DossierStep, PostalZone, ReturnMethod, StaffAlert, Status, StepStatus, Timeliness,
 )
 from motcua.dossiers.uploads import validate_upload
@@ -356,6 +356,11 @@ def refuse_at_reception(user, reception: Reception, reason: str, *, incomplete: 
 
 
 def _lock(dossier_id: int, expected_version: int | None) -> Dossier:
+    # A bundle part's application is locked first, always in that order: its parts then change one
+    # at a time (a finished part may start the next one) and two parts' actions never deadlock.
+    application_id = Dossier.objects.filter(pk=dossier_id).values_list("application_id", flat=True).first()
+    if application_id is not None:
+        list(BundleApplication.objects.select_for_update().filter(pk=application_id).values_list("pk"))
     dossier = (Dossier.objects.select_for_update()
                .select_related("procedure_version", "competent_agency", "receiving_agency")
                .get(pk=dossier_id))
@@ -368,6 +373,9 @@ def _lock(dossier_id: int, expected_version: int | None) -> Dossier:
 def _save(dossier: Dossier) -> None:
     dossier.row_version += 1
     dossier.save()
+    if dossier.application_id is not None:
+        from motcua.dossiers import bundles
+        bundles.after_part_saved(dossier)
 
 
 def active_steps(dossier: Dossier):
@@ -428,6 +436,11 @@ def hand_over(user, dossier_id: int, expected_version: int | None, note: str = "
     dossier = _lock(dossier_id, expected_version)
     _require_status(dossier, [Status.RECEIVED], _("Không thể chuyển hồ sơ đang ở trạng thái “%(status)s”."))
     _require_role(user, dossier.receiving_agency, [Role.RECEIVER], _("chuyển"))
+    if dossier.is_waiting_for_previous_part:
+        previous = dossier.waiting_for
+        raise DossierError(_("Hồ sơ giấy liên thông được chuyển lần lượt: %(agency)s sẽ chuyển hồ sơ sau khi giải "
+                             "quyết xong hồ sơ %(code)s.") % {"agency": previous.competent_agency.name,
+                                                              "code": previous.code})
     now = timezone.now()
     step = _active_step(dossier)
     if step.role == Role.RECEIVER and step.agency_id == dossier.receiving_agency_id:
@@ -1016,6 +1029,11 @@ def can_read_dossier(user, dossier: Dossier) -> bool:
     mine = orgs.agency_ids_for(user)
     others = set(dossier.steps.values_list("agency_id", flat=True)) | set(
         dossier.consultations.values_list("to_agency_id", flat=True))
+    if dossier.application_id is not None:
+        # The agencies of one bundle application (and its lead agency) follow each other's parts.
+        application = dossier.application
+        others |= {application.lead_agency_id} | set(
+            application.parts.values_list("competent_agency_id", flat=True))
     return bool(others & mine)
 
 
