@@ -341,7 +341,7 @@ def transfer_plan(application: BundleApplication, parts: list[Dossier]) -> list[
     rows = []
     for part in parts:
         rows.append({
-            "order": part.part_order, "agency": part.competent_agency, "code": part.code,
+            "order": part.part_order, "pk": part.pk, "agency": part.competent_agency, "code": part.code,
             "task": part.procedure_version.name, "result": part.procedure_version.result_name,
             "starts": part.clock_started_at, "due": part.legal_due_at, "status": part.get_status_display(),
             "waiting": part.is_waiting_for_previous_part,

@@ -7,7 +7,7 @@ carry the services' field errors back to the page.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.models import ApplicantKind, Channel, PostalZone, ReturnMethod
+from motcua.dossiers.models import ApplicantKind, BundleMode, Channel, PostalZone, ReturnMethod
 
 DATE_INPUT = ["%d/%m/%Y"]
 DATETIME_INPUT = ["%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%d/%m/%Y"]
@@ -47,13 +47,43 @@ class BootstrapForm(forms.Form):
             widget.attrs["class"] = css
 
 
-class ReceptionForm(BootstrapForm):
-    """The counter reception screen for one procedure version (step 2 of the reception page)."""
+def add_document_fields(form, documents, prefix: str = "") -> list[dict]:
+    """Received / originals / copies / scan fields for each required document; rows for the template."""
+    rows = []
+    for doc in documents:
+        name = f"{prefix}doc_{doc.pk}"
+        form.fields[f"{name}_received"] = forms.BooleanField(label=_("Đã nhận"), required=False,
+                                                             initial=doc.mandatory)
+        form.fields[f"{name}_originals"] = forms.IntegerField(
+            label=_("Số bản chính"), min_value=0, max_value=99, initial=doc.originals, required=False)
+        form.fields[f"{name}_copies"] = forms.IntegerField(
+            label=_("Số bản sao"), min_value=0, max_value=99, initial=doc.copies, required=False)
+        form.fields[f"{name}_file"] = forms.FileField(
+            label=_("Bản quét (PDF, JPEG, PNG)"), required=False,
+            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        rows.append({"document": doc, "received": form[f"{name}_received"], "originals": form[f"{name}_originals"],
+                     "copies": form[f"{name}_copies"], "file": form[f"{name}_file"]})
+    return rows
+
+
+def received_documents(cleaned_data, documents, received_document_class, prefix: str = "") -> list:
+    """The ticked documents as ``services.ReceivedDocument`` values."""
+    received = []
+    for doc in documents:
+        name = f"{prefix}doc_{doc.pk}"
+        if not cleaned_data.get(f"{name}_received"):
+            continue
+        received.append(received_document_class(
+            name=doc.name, required_id=doc.pk, originals=cleaned_data.get(f"{name}_originals") or 0,
+            copies=cleaned_data.get(f"{name}_copies") or 0, upload=cleaned_data.get(f"{name}_file") or None))
+    return received
+
+
+class ApplicantForm(BootstrapForm):
+    """The applicant, the channel and how the result goes back: shared by single and bundle receptions."""
 
     receiving_agency = forms.ModelChoiceField(label=_("Nơi tiếp nhận"), queryset=None,
                                               empty_label=_("— Chọn nơi tiếp nhận —"))
-    competent_agency = forms.ModelChoiceField(label=_("Cơ quan giải quyết"), queryset=None,
-                                              empty_label=_("— Chọn cơ quan giải quyết —"))
     applicant_kind = forms.ChoiceField(label=_("Người nộp là"), choices=ApplicantKind.choices,
                                        initial=ApplicantKind.INDIVIDUAL)
     applicant_name = forms.CharField(label=_("Họ tên người nộp"), max_length=200, required=False)
@@ -68,10 +98,6 @@ class ReceptionForm(BootstrapForm):
     applicant_email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False,
                                       widget=forms.EmailInput())
     applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
-    fee_amount = forms.IntegerField(label=_("Phí, lệ phí đã thu (đồng)"), min_value=0, initial=0,
-                                    error_messages={"invalid": _("Phí, lệ phí phải là số nguyên (đồng)."),
-                                                    "min_value": _("Phí, lệ phí không được âm."),
-                                                    "required": _("Vui lòng nhập phí, lệ phí (0 nếu miễn).")})
     channel = forms.ChoiceField(label=_("Kênh tiếp nhận"),
                                 choices=[(Channel.COUNTER, Channel.COUNTER.label), (Channel.POST, Channel.POST.label)],
                                 initial=Channel.COUNTER)
@@ -83,55 +109,119 @@ class ReceptionForm(BootstrapForm):
     postal_zone = forms.ChoiceField(label=_("Vùng chuyển phát (tính cước bưu chính)"), choices=PostalZone.choices,
                                     initial=PostalZone.IN_PROVINCE, required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    reason = forms.CharField(label=_("Lý do không tiếp nhận / nội dung hướng dẫn bổ sung"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, version, receiving_agencies, competent_agencies, **kwargs):
+    def __init__(self, *args, receiving_agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.version = version
-        self.required_documents = list(version.documents.all())
         self.fields["receiving_agency"].queryset = receiving_agencies
-        self.fields["competent_agency"].queryset = competent_agencies
         if len(receiving_agencies) == 1:
             self.fields["receiving_agency"].initial = receiving_agencies[0].pk
-        if len(competent_agencies) == 1:
-            self.fields["competent_agency"].initial = competent_agencies[0].pk
-        self.fields["fee_amount"].initial = version.fee_amount
-        self.document_rows = []
-        for doc in self.required_documents:
-            prefix = f"doc_{doc.pk}"
-            self.fields[f"{prefix}_received"] = forms.BooleanField(
-                label=_("Đã nhận"), required=False, initial=doc.mandatory)
-            self.fields[f"{prefix}_originals"] = forms.IntegerField(
-                label=_("Số bản chính"), min_value=0, max_value=99, initial=doc.originals, required=False)
-            self.fields[f"{prefix}_copies"] = forms.IntegerField(
-                label=_("Số bản sao"), min_value=0, max_value=99, initial=doc.copies, required=False)
-            self.fields[f"{prefix}_file"] = forms.FileField(
-                label=_("Bản quét (PDF, JPEG, PNG)"), required=False,
-                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-            self.document_rows.append({
-                "document": doc,
-                "received": self[f"{prefix}_received"], "originals": self[f"{prefix}_originals"],
-                "copies": self[f"{prefix}_copies"], "file": self[f"{prefix}_file"],
-            })
-        self.style_widgets()
 
     def clean_postal_zone(self):
         return self.cleaned_data.get("postal_zone") or PostalZone.IN_PROVINCE
 
+    def applicant(self, applicant_class):
+        data = self.cleaned_data
+        return applicant_class(
+            name=data["applicant_name"], id_number=data["applicant_id_number"], kind=data["applicant_kind"],
+            organisation_name=data["organisation_name"], phone=data["applicant_phone"],
+            email=data["applicant_email"], address=data["applicant_address"])
+
+
+class ReceptionForm(ApplicantForm):
+    """The counter reception screen for one procedure version (step 2 of the reception page)."""
+
+    competent_agency = forms.ModelChoiceField(label=_("Cơ quan giải quyết"), queryset=None,
+                                              empty_label=_("— Chọn cơ quan giải quyết —"))
+    fee_amount = forms.IntegerField(label=_("Phí, lệ phí đã thu (đồng)"), min_value=0, initial=0,
+                                    error_messages={"invalid": _("Phí, lệ phí phải là số nguyên (đồng)."),
+                                                    "min_value": _("Phí, lệ phí không được âm."),
+                                                    "required": _("Vui lòng nhập phí, lệ phí (0 nếu miễn).")})
+    reason = forms.CharField(label=_("Lý do không tiếp nhận / nội dung hướng dẫn bổ sung"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, version, competent_agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.required_documents = list(version.documents.all())
+        self.fields["competent_agency"].queryset = competent_agencies
+        if len(competent_agencies) == 1:
+            self.fields["competent_agency"].initial = competent_agencies[0].pk
+        self.fields["fee_amount"].initial = version.fee_amount
+        self.document_rows = add_document_fields(self, self.required_documents)
+        self.style_widgets()
+
     def received_documents(self, received_document_class):
-        """The ticked documents as ``services.ReceivedDocument`` values."""
-        documents = []
-        for doc in self.required_documents:
-            prefix = f"doc_{doc.pk}"
-            if not self.cleaned_data.get(f"{prefix}_received"):
+        return received_documents(self.cleaned_data, self.required_documents, received_document_class)
+
+
+class BundleReceptionForm(ApplicantForm):
+    """One application for a procedure bundle: the shared applicant, then one block per procedure."""
+
+    mode = forms.ChoiceField(label=_("Cách luân chuyển giữa các cơ quan"), choices=BundleMode.choices,
+                             initial=BundleMode.SEQUENTIAL)
+    lead_agency = forms.ModelChoiceField(label=_("Cơ quan chủ trì (hồ sơ điện tử)"), queryset=None, required=False,
+                                         empty_label=_("— Cơ quan giải quyết thủ tục đầu tiên —"))
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versions = versions
+        self.part_blocks = []
+        agency_ids = set()
+        for version in versions:
+            prefix = f"p{version.pk}_"
+            agencies = version.agencies.order_by("name")
+            agency_ids |= {a.pk for a in agencies}
+            self.fields[f"{prefix}include"] = forms.BooleanField(label=_("Tiếp nhận thủ tục này"), required=False,
+                                                                 initial=True)
+            self.fields[f"{prefix}competent"] = forms.ModelChoiceField(
+                label=_("Cơ quan giải quyết"), queryset=agencies, empty_label=_("— Chọn cơ quan giải quyết —"),
+                required=False, initial=agencies[0].pk if len(agencies) == 1 else None)
+            self.fields[f"{prefix}fee"] = forms.IntegerField(
+                label=_("Phí, lệ phí đã thu (đồng)"), min_value=0, initial=version.fee_amount, required=False,
+                error_messages={"invalid": _("Phí, lệ phí phải là số nguyên (đồng)."),
+                                "min_value": _("Phí, lệ phí không được âm.")})
+            documents = list(version.documents.all())
+            self.part_blocks.append({
+                "version": version, "key": f"part_{version.pk}", "documents": documents,
+                "include": self[f"{prefix}include"], "competent": self[f"{prefix}competent"],
+                "fee": self[f"{prefix}fee"], "rows": add_document_fields(self, documents, prefix)})
+        from motcua.orgs.models import Agency
+        self.fields["lead_agency"].queryset = Agency.objects.filter(pk__in=agency_ids).order_by("name")
+        self.style_widgets()
+
+    def clean(self):
+        data = super().clean()
+        for block in self.part_blocks:
+            prefix = f"p{block['version'].pk}_"
+            if data.get(f"{prefix}include") and not data.get(f"{prefix}competent"):
+                self.add_error(f"{prefix}competent", _("Vui lòng chọn cơ quan giải quyết."))
+        return data
+
+    def bundle_parts(self, part_class, received_document_class) -> list:
+        parts = []
+        for block in self.part_blocks:
+            version, prefix = block["version"], f"p{block['version'].pk}_"
+            if not self.cleaned_data.get(f"{prefix}include"):
                 continue
-            documents.append(received_document_class(
-                name=doc.name, required_id=doc.pk,
-                originals=self.cleaned_data.get(f"{prefix}_originals") or 0,
-                copies=self.cleaned_data.get(f"{prefix}_copies") or 0,
-                upload=self.cleaned_data.get(f"{prefix}_file") or None))
-        return documents
+            parts.append(part_class(
+                procedure_version=version, competent_agency=self.cleaned_data[f"{prefix}competent"],
+                documents=received_documents(self.cleaned_data, block["documents"], received_document_class, prefix),
+                fee_amount=self.cleaned_data.get(f"{prefix}fee") or 0))
+        return parts
+
+
+class ApplicationActionForm(BootstrapForm):
+    """An action on a whole bundle application, stating the version the official saw."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput())
+    note = forms.CharField(label=_("Ghi chú / lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    method = forms.ChoiceField(label=_("Hình thức trả kết quả"), choices=ReturnMethod.choices, required=False,
+                               initial=ReturnMethod.COUNTER)
+    tracking = forms.CharField(label=_("Mã vận đơn (khi gửi qua bưu chính)"), max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
 
 
 # ---------------------------------------------------------------- action forms (detail page)

@@ -44,6 +44,7 @@ SCOPES = [
 
 EVENT_LABELS = {
     "receive": gettext_lazy("Tiếp nhận hồ sơ"),
+    "bundle_transfer": gettext_lazy("Cơ quan trước chuyển hồ sơ giấy liên thông đến"),
     "accept_online": gettext_lazy("Tiếp nhận hồ sơ trực tuyến"),
     "submit_online": gettext_lazy("Công dân nộp hồ sơ trực tuyến"),
     "return_online": gettext_lazy("Trả lại để công dân hoàn thiện hồ sơ trực tuyến"),
@@ -243,6 +244,14 @@ def _procedure_results(q):
         return list(qs.select_related("procedure").order_by("name")[:20])
 
 
+def _bundle_results(q):
+    """Active procedure bundles whose name has every word of ``q`` (diacritics ignored); all when empty."""
+    from motcua.catalog.models import ProcedureBundle
+    words = fold(q).split()
+    return [b for b in ProcedureBundle.objects.filter(is_active=True).order_by("name")
+            if all(word in fold(f"{b.code} {b.name}") for word in words)]
+
+
 @staff_required
 def receive(request):
     receiving = list(Agency.objects.filter(
@@ -254,7 +263,8 @@ def receive(request):
     if not version_id.isdigit():
         results = _procedure_results(q)
         template = "dossiers/_procedure_results.html" if request.htmx else "dossiers/receive_pick.html"
-        return render(request, template, {"q": q, "results": results, "searched": bool(q.strip())})
+        return render(request, template, {"q": q, "results": results, "searched": bool(q.strip()),
+                                          "bundles": _bundle_results(q)})
 
     version = get_object_or_404(
         ProcedureVersion.objects.select_related("procedure", "field"),
@@ -486,7 +496,8 @@ def _print_links(dossier, apology):
 def _load_dossier(pk):
     return get_object_or_404(
         Dossier.objects.select_related("procedure_version__procedure", "competent_agency", "receiving_agency",
-                                       "received_by", "late_cause_agency"), pk=pk)
+                                       "received_by", "late_cause_agency", "application__lead_agency",
+                                       "waiting_for__competent_agency"), pk=pk)
 
 
 def _render_detail(request, dossier, *, bound=None, status=200):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.dossiers.models import (
-    ApologyLetter, ApplicantKind, Dossier, DossierEvent, DossierStep, Status, StepStatus, Timeliness,
+    ApologyLetter, ApplicantKind, BundleApplication, Dossier, DossierEvent, DossierStep, Status, StepStatus, Timeliness,
 )
 from motcua.dossiers.services import classify
 from motcua.forms_print.render import lookup_url, qr_data_uri
@@ -64,6 +64,13 @@ FORMS = {
                           "phieu-kiem-soat", "forms_print/control_sheet.html"),
     "tracking_book": Form("Mẫu số 07", gettext_lazy("SỔ THEO DÕI HỒ SƠ"),
                           "so-theo-doi", "forms_print/tracking_book.html"),
+    # A bundle application's receipt is Mẫu số 01 listing every procedure under the one code.
+    "bundle_receipt": Form("Mẫu số 01", gettext_lazy("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+                           "giay-tiep-nhan-lien-thong", "forms_print/bundle_receipt.html"),
+    # Đ20: paper travelling in sequence carries a slip stating each agency's task and deadline.
+    # The circular has no model for it, so it carries no form number.
+    "bundle_transfer": Form("", gettext_lazy("PHIẾU CHUYỂN HỒ SƠ GIẢI QUYẾT LIÊN THÔNG"),
+                            "phieu-chuyen-lien-thong", "forms_print/bundle_transfer.html"),
 }
 
 # More rows than this make a PDF nobody prints; the Excel export has no such limit.
@@ -695,6 +702,73 @@ def tracking_book_xlsx(context: dict) -> bytes:
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- bundle applications (Đ20)
+
+
+def load_application(pk: int) -> BundleApplication:
+    return (BundleApplication.objects.select_related(
+        "bundle", "lead_agency", "received_by", "receiving_agency", "receiving_agency__parent",
+        "receiving_agency__unit").get(pk=pk))
+
+
+def _application_parts(application: BundleApplication) -> list[Dossier]:
+    return list(application.parts.select_related("procedure_version", "procedure_version__procedure",
+                                                 "competent_agency").order_by("part_order"))
+
+
+def _application_base(form_key: str, application: BundleApplication, parts: list[Dossier]) -> dict:
+    context = base_context(form_key, application.receiving_agency, application.received_at, parts[0])
+    context.update(code=application.code, qr_url=lookup_url(application.code))
+    context["qr"] = qr_data_uri(context["qr_url"])
+    return context
+
+
+def bundle_receipt_context(application: BundleApplication) -> dict:
+    if not application.code:
+        raise FormNotAvailable(_("Hồ sơ liên thông chưa được cấp mã."))
+    parts = _application_parts(application)
+    first = parts[0]
+    context = _application_base("bundle_receipt", application, parts)
+    context.update({
+        "application": application, "applicant": _applicant(first), "receiving_agency": application.receiving_agency,
+        "bundle_name": application.bundle.name, "mode": application.get_mode_display(),
+        "lead_agency": application.lead_agency, "sequential": application.mode == "sequential",
+        "parts": [{"order": p.part_order, "code": p.code, "procedure_name": p.procedure_version.name,
+                   "procedure_code": p.procedure_version.procedure.code, "agency": p.competent_agency,
+                   "statutory_time": statutory_time(p.procedure_version), "documents": _documents(p),
+                   "fee": money(p.fee_amount) if p.fee_amount else ""} for p in parts],
+        "fee_total": money(sum(p.fee_amount for p in parts)) if any(p.fee_amount for p in parts) else "",
+        "channel": first.get_channel_display(), "return_method": first.get_return_method_display(),
+        "postal_address": first.postal_address, "postal_fee": money(first.postal_fee) if first.postal_fee else "",
+        "received_at": vn_time_phrase(application.received_at),
+        "appointment": vn_time_phrase(application.appointment_at),
+        "appointment_session": session_of(application.appointment_at),
+        "receiver_name": _person(application.received_by),
+    })
+    return context
+
+
+def bundle_transfer_context(application: BundleApplication) -> dict:
+    from motcua.dossiers import bundles
+    parts = _application_parts(application)
+    context = _application_base("bundle_transfer", application, parts)
+    rows = bundles.transfer_plan(application, parts)
+    for row in rows:
+        row.update(starts_text=vn_datetime(row["starts"]), due_text=vn_datetime(row["due"]))
+    context.update({"application": application, "applicant": _applicant(parts[0]), "rows": rows,
+                    "bundle_name": application.bundle.name, "mode": application.get_mode_display(),
+                    "lead_agency": application.lead_agency, "sequential": application.mode == "sequential",
+                    "receiver_name": _person(application.received_by)})
+    return context
+
+
+APPLICATION_CONTEXTS = {"bundle_receipt": bundle_receipt_context, "bundle_transfer": bundle_transfer_context}
+
+
+def application_filename(form_key: str, application: BundleApplication) -> str:
+    return f"{FORMS[form_key].slug}-{application.code or application.pk}.pdf"
 
 
 CONTEXTS = {

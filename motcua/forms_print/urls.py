@@ -12,4 +12,6 @@ urlpatterns = [
     path("thong-bao-dung/<int:pk>.pdf", views.stop, name="stop"),
     path("phieu-kiem-soat/<int:pk>.pdf", views.control_sheet, name="control_sheet"),
     path("so-theo-doi/", views.tracking_book, name="tracking_book"),
+    path("lien-thong/giay-tiep-nhan/<int:pk>.pdf", views.bundle_receipt, name="bundle_receipt"),
+    path("lien-thong/phieu-chuyen/<int:pk>.pdf", views.bundle_transfer, name="bundle_transfer"),
 ]

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import BundleApplication, Dossier
 from motcua.forms_print import services
 from motcua.forms_print.render import render_pdf
 from motcua.orgs.services import can_read
@@ -58,6 +58,31 @@ reception_refusal = _form_view("reception_refusal")
 apology = _form_view("apology")
 stop = _form_view("stop")
 control_sheet = _form_view("control_sheet")
+
+
+def _application_form(form_key):
+    @login_required
+    def view(request, pk):
+        from motcua.dossiers import bundles
+        try:
+            application = services.load_application(pk)
+        except BundleApplication.DoesNotExist:
+            return _error(request, 404, _("Không tìm thấy hồ sơ liên thông."))
+        if not bundles.can_read_application(request.user, application):
+            return _error(request, 403, _("Bạn không có quyền xem hồ sơ %(code)s.") % {"code": application.code or pk})
+        try:
+            context = services.APPLICATION_CONTEXTS[form_key](application)
+        except services.FormNotAvailable as exc:
+            return _error(request, 404, exc.message)
+        pdf = render_pdf(services.FORMS[form_key].template, context)
+        return _pdf_response(pdf, services.application_filename(form_key, application))
+    view.__name__ = f"{form_key}_pdf"
+    view.__doc__ = f"PDF of {services.FORMS[form_key].title} for a bundle application"
+    return view
+
+
+bundle_receipt = _application_form("bundle_receipt")
+bundle_transfer = _application_form("bundle_transfer")
 
 
 @login_required
