@@ -1,0 +1,364 @@
+"""The counting engine: flows per day from the dossier tables, their rollup, and reading both.
+
+A report is built from *flows* — what happened on each day — and from one *stock* read live:
+
+* flows (per local day, competent agency, field, procedure): dossiers received (by channel, by post),
+  finished (result issued or refused, early / on time / late, time used and time allowed),
+  returned (by post), stopped, closed for want of a supplement, supplement requests, apology letters.
+  Each is keyed by a moment that is set once, to the moment of the action (``received_at``,
+  ``finished_at``, ``returned_at``, ``supplement_requested_at``, the stop/close event, the letter's
+  approval), so a day, once over, never changes.
+* the dossiers open at a moment T are flows too: received before T minus ended (finished, stopped,
+  closed) before T. Only "open and past its legal due moment at T" is read from the dossier table
+  (``overdue``), through a partial index holding just the dossiers that can ever be overdue.
+
+``refresh()`` (a huey job, hourly; idempotent) rolls up every closed day — a day is closed one hour
+after its midnight, longer than any transaction — and each complete month, in one transaction with
+the watermark ``RollupState.upto``. Readers take the watermark, then read days before it from the
+rollup and moments after it from the dossier table, in one statement (one snapshot): a figure never
+counts a dossier twice nor misses one while receptions and processing go on.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from motcua.reports.models import MEASURES, Rollup, RollupState
+
+GRACE = datetime.timedelta(hours=1)   # a day is rolled up this long after it ended
+MARGIN = datetime.timedelta(days=3)   # closed days recomputed again at each refresh (late corrections)
+OPEN = ("received", "in_progress", "awaiting_supplement", "approved")
+ENDED_ACTIONS = ("stop", "close_unsupplemented")
+
+D, V, E, A = "dossiers_dossier", "catalog_procedureversion", "dossiers_dossierevent", "dossiers_apologyletter"
+
+
+# ------------------------------------------------------------------------------------------- SQL bits
+
+
+def _tz():
+    return timezone.get_current_timezone()
+
+
+def local_date_sql(column: str) -> str:
+    """SQL: the local calendar date of an aware timestamp column."""
+    if connection.vendor == "postgresql":
+        return f"(({column}) AT TIME ZONE '{_tz().key}')::date"
+    # SQLite keeps UTC text; Vietnam has no daylight saving, so one fixed offset is exact.
+    offset = int(_tz().utcoffset(datetime.datetime(2025, 1, 1)).total_seconds() // 60)
+    return f"date({column}, '{offset:+d} minutes')"
+
+
+def seconds_sql(start: str, end: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+    return f"((julianday({end}) - julianday({start})) * 86400.0)"
+
+
+def midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, _tz())
+
+
+def _case(condition: str) -> str:
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which dossiers: competent agencies (None = all), one field, one procedure."""
+
+    agency_ids: frozenset[int] | None = None
+    field_id: int | None = None
+    procedure_id: int | None = None
+
+    def sql(self, agency: str, field: str, procedure: str) -> tuple[str, list]:
+        parts, params = [], []
+        if self.agency_ids is not None:
+            ids = sorted(self.agency_ids) or [0]
+            parts.append(f"{agency} IN ({', '.join(['%s'] * len(ids))})")
+            params += ids
+        if self.field_id is not None:
+            parts.append(f"{field} = %s")
+            params.append(self.field_id)
+        if self.procedure_id is not None:
+            parts.append(f"{procedure} = %s")
+            params.append(self.procedure_id)
+        return "".join(f" AND {p}" for p in parts), params
+
+
+ALL = Filters()
+KEYS = ("agency_id", "field_id", "procedure_id")
+
+
+def _select(day_sql: str, source: str, where: str, values: dict[str, str]) -> str:
+    cols = ", ".join(f"{values.get(m, '0')} AS {m}" for m in MEASURES)
+    return (f"SELECT {day_sql} AS bucket, d.competent_agency_id AS agency_id, v.field_id AS field_id, "
+            f"v.procedure_id AS procedure_id, {cols} {source} WHERE {where} "
+            f"GROUP BY {day_sql}, d.competent_agency_id, v.field_id, v.procedure_id")
+
+
+def live_parts(start: datetime.datetime, end: datetime.datetime, filters: Filters = ALL) -> tuple[list[str], list]:
+    """SELECTs of the flows in [start, end) straight from the dossier tables, grouped per day and key."""
+    fsql, fparams = filters.sql("d.competent_agency_id", "v.field_id", "v.procedure_id")
+    join = f"FROM {D} d JOIN {V} v ON v.id = d.procedure_version_id"
+    parts, params = [], []
+
+    def add(sql, extra=()):
+        parts.append(sql)
+        params.extend([start, end, *extra, *fparams])
+
+    add(_select(local_date_sql("d.received_at"), join, f"d.received_at >= %s AND d.received_at < %s{fsql}", {
+        "received": "COUNT(*)", "rc_counter": _case("d.channel = 'counter'"),
+        "rc_online": _case("d.channel = 'online'"), "rc_post": _case("d.channel = 'post'"),
+        "rc_by_post": _case("(d.channel = 'post' OR d.documents_by_post)")}))
+    add(_select(local_date_sql("d.finished_at"), join, f"d.finished_at >= %s AND d.finished_at < %s{fsql}", {
+        "finished": "COUNT(*)", "f_early": _case("d.timeliness = 'early'"),
+        "f_on_time": _case("d.timeliness = 'on_time'"), "f_late": _case("d.timeliness = 'late'"),
+        # A refusal after review (Đ19.3) finishes the dossier without a numbered result.
+        "f_refused": _case("d.result_number = ''"),
+        "used_seconds": f"SUM(CAST({seconds_sql('d.clock_started_at', 'd.finished_at')} AS BIGINT))",
+        "allowed_seconds": f"SUM(CAST({seconds_sql('d.clock_started_at', 'd.legal_due_at')} AS BIGINT))"}))
+    add(_select(local_date_sql("d.returned_at"), join, f"d.returned_at >= %s AND d.returned_at < %s{fsql}", {
+        "returned": "COUNT(*)", "returned_post": _case("d.return_method = 'post'")}))
+    add(_select(local_date_sql("d.supplement_requested_at"), join,
+                f"d.supplement_requested_at >= %s AND d.supplement_requested_at < %s{fsql}",
+                {"supplements": "COUNT(*)"}))
+    add(_select(local_date_sql("e.at"), f"FROM {E} e JOIN {D} d ON d.id = e.dossier_id JOIN {V} v ON v.id = d.procedure_version_id",
+                f"e.action IN ('stop', 'close_unsupplemented') AND e.at >= %s AND e.at < %s{fsql}",
+                {"stopped": _case("e.action = 'stop'"), "closed": _case("e.action = 'close_unsupplemented'")}))
+    add(_select(local_date_sql("a.approved_at"), f"FROM {A} a JOIN {D} d ON d.id = a.dossier_id "
+                f"JOIN {V} v ON v.id = d.procedure_version_id",
+                f"a.approved_at >= %s AND a.approved_at < %s{fsql}", {"apologies": "COUNT(*)"}))
+    return parts, params
+
+
+def rollup_part(grain: str, start: datetime.date | None, end: datetime.date, filters: Filters = ALL):
+    fsql, fparams = filters.sql("r.agency_id", "r.field_id", "r.procedure_id")
+    cols = ", ".join(f"r.{m}" for m in MEASURES)
+    low = "r.day >= %s AND " if start is not None else ""
+    sql = (f"SELECT r.day AS bucket, r.agency_id, r.field_id, r.procedure_id, {cols} FROM {Rollup._meta.db_table} r "
+           f"WHERE r.grain = %s AND {low}r.day < %s{fsql}")
+    return sql, [grain, *([start] if start is not None else []), end, *fparams]
+
+
+# ------------------------------------------------------------------------------------------- refresh
+
+
+def _first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def closed_until(now: datetime.datetime | None = None) -> datetime.date:
+    """Days before this date are over (plus the grace period) and may be rolled up."""
+    return (timezone.localtime(now or timezone.now()) - GRACE).date()
+
+
+def _earliest_day() -> datetime.date | None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(received_at) FROM {D} WHERE received_at IS NOT NULL")
+        first = cursor.fetchone()[0]
+    if first is None:
+        return None
+    if isinstance(first, str):  # SQLite without converters
+        first = datetime.datetime.fromisoformat(first)
+    if timezone.is_naive(first):
+        first = timezone.make_aware(first, datetime.timezone.utc)
+    return timezone.localtime(first).date()
+
+
+def refresh(now: datetime.datetime | None = None, *, rebuild: bool = False) -> dict:
+    """Roll up every closed day not yet rolled up (and the last ``MARGIN`` again). Idempotent.
+
+    Returns what was done: {"from": day, "upto": day, "days": rows, "months": rows}.
+    """
+    upto = closed_until(now)
+    table = Rollup._meta.db_table
+    cols = ", ".join(MEASURES)
+    sums = ", ".join(f"SUM({m})" for m in MEASURES)
+    with transaction.atomic():
+        state, _ = RollupState.objects.select_for_update().get_or_create(pk=1)
+        if state.upto is not None and state.upto > upto:
+            rebuild = True  # the clock went back (tests, restored backups): start again
+        if rebuild or state.upto is None:
+            start = _earliest_day() or upto
+            Rollup.objects.all().delete()
+        else:
+            start = state.upto - MARGIN
+        start = min(start, upto)
+        Rollup.objects.filter(grain=Rollup.Grain.DAY, day__gte=start).delete()
+        parts, params = live_parts(midnight(start), midnight(upto))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (grain, day, agency_id, field_id, procedure_id, {cols}) "
+                f"SELECT 'd', bucket, agency_id, field_id, procedure_id, {sums} FROM ("
+                + " UNION ALL ".join(parts) + ") u GROUP BY bucket, agency_id, field_id, procedure_id", params)
+            days = cursor.rowcount
+            month = _first_of_month(start)
+            months = 0
+            while _next_month(month) <= upto:
+                Rollup.objects.filter(grain=Rollup.Grain.MONTH, day=month).delete()
+                cursor.execute(
+                    f"INSERT INTO {table} (grain, day, agency_id, field_id, procedure_id, {cols}) "
+                    f"SELECT 'm', %s, agency_id, field_id, procedure_id, {sums} FROM {table} "
+                    f"WHERE grain = 'd' AND day >= %s AND day < %s GROUP BY agency_id, field_id, procedure_id",
+                    [month, month, _next_month(month)])
+                months += cursor.rowcount
+                month = _next_month(month)
+        state.upto, state.refreshed_at = upto, timezone.now()
+        state.save()
+    return {"from": start, "upto": upto, "days": days, "months": months}
+
+
+# ------------------------------------------------------------------------------------------- reading
+
+
+def watermark() -> datetime.date | None:
+    return RollupState.objects.filter(pk=1).values_list("upto", flat=True).first()
+
+
+def covering_parts(start: datetime.date | None, end: datetime.date, upto: datetime.date | None,
+                   now: datetime.datetime, filters: Filters = ALL, *, months: bool = True):
+    """SELECTs whose rows add up to the flows of the local days [start, end) (start None: since ever).
+
+    Closed days come from the rollup (complete months as month rows when ``months``), the rest —
+    from the watermark on, never past ``now`` — from the dossier tables.
+    """
+    parts, params = [], []
+
+    def rolled(grain, low, high):
+        sql, p = rollup_part(grain, low, high, filters)
+        parts.append(sql)
+        params.extend(p)
+
+    if upto is not None:
+        r_end = min(end, upto)
+        if start is None or start < r_end:
+            m_from = None if start is None else (start if start.day == 1 else _next_month(start))
+            m_to = _first_of_month(r_end)
+            if months and (m_from is None or m_from < m_to):
+                # Head days, the complete months, tail days.
+                if start is not None and start < m_from:
+                    rolled(Rollup.Grain.DAY, start, m_from)
+                rolled(Rollup.Grain.MONTH, m_from, m_to)
+                if m_to < r_end:
+                    rolled(Rollup.Grain.DAY, m_to, r_end)
+            else:
+                rolled(Rollup.Grain.DAY, start, r_end)
+    live_from = start if upto is None else (upto if start is None else max(start, upto))
+    live_start = midnight(live_from) if live_from is not None else midnight(datetime.date(1970, 1, 1))
+    live_end = min(midnight(end), now)
+    if live_start < live_end:
+        sql, p = live_parts(live_start, live_end, filters)
+        parts.extend(sql), params.extend(p)
+    return parts, params
+
+
+def flows(start: datetime.date, end: datetime.date, *, filters: Filters = ALL, by=KEYS, now=None,
+          with_before: bool = True, months: bool = True) -> tuple[list[dict], list[dict]]:
+    """Summed flows of [start, end) grouped by ``by`` (names in KEYS, or "bucket"), and — when
+    ``with_before`` — the ``received - ended`` balance before ``start`` (the dossiers carried over).
+
+    One statement, so the rollup and the live tail are read in one snapshot.
+    """
+    now = now or timezone.now()
+    upto = watermark()
+    keys = ", ".join(by)
+    sums = ", ".join(f"SUM({m}) AS {m}" for m in MEASURES)
+    selects, params = [], []
+    parts, p = covering_parts(start, end, upto, now, filters, months=months)
+    for part in parts:
+        selects.append(f"SELECT 'p' AS tag, x.* FROM ({part}) x")
+    params += p
+    if with_before:
+        parts, p = covering_parts(None, start, upto, now, filters)
+        for part in parts:
+            selects.append(f"SELECT 'b' AS tag, x.* FROM ({part}) x")
+        params += p
+    if not selects:
+        return [], []
+    sql = (f"SELECT tag, {keys}, {sums} FROM (" + " UNION ALL ".join(selects) + f") u GROUP BY tag, {keys}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        rows = [dict(zip(names, r)) for r in cursor.fetchall()]
+    period = [r for r in rows if r["tag"] == "p"]
+    before = [r for r in rows if r["tag"] == "b"]
+    return period, before
+
+
+def overdue(moment: datetime.datetime, *, filters: Filters = ALL, by=("agency_id", "field_id")) -> list[dict]:
+    """Dossiers open at ``moment`` whose legal due moment had passed, grouped by ``by``.
+
+    Open at T: received before T, and neither finished nor stopped nor closed before T. The first
+    SELECT reads the partial index of dossiers that can be overdue (open, finished late); the second
+    the stopped/closed ones whose stop or close event came after T.
+    """
+    fsql, fparams = filters.sql("d.competent_agency_id", "v.field_id", "v.procedure_id")
+    exprs = [("d.competent_agency_id" if k == "agency_id" else "v." + k) for k in by]
+    keys = ", ".join(f"{x} AS {k}" for x, k in zip(exprs, by))
+    inner_group = ", ".join(exprs)
+    group = ", ".join(by)
+    join = f"JOIN {V} v ON v.id = d.procedure_version_id"
+    sql = (
+        f"SELECT {group}, SUM(n) AS n FROM ("
+        f"SELECT {keys}, COUNT(*) AS n FROM {D} d {join} WHERE d.received_at IS NOT NULL "
+        f"AND (d.finished_at IS NULL OR d.finished_at > d.legal_due_at) AND d.legal_due_at < %s "
+        f"AND d.received_at < %s AND (d.finished_at IS NULL OR d.finished_at >= %s) "
+        f"AND d.status NOT IN ('stopped', 'closed'){fsql} GROUP BY {inner_group} "
+        f"UNION ALL SELECT {keys}, COUNT(*) AS n FROM {E} e JOIN {D} d ON d.id = e.dossier_id {join} "
+        f"WHERE e.action IN ('stop', 'close_unsupplemented') AND e.at >= %s AND d.legal_due_at < %s "
+        f"AND d.received_at < %s{fsql} GROUP BY {inner_group}) u GROUP BY {group}")
+    params = [moment, moment, moment, *fparams, moment, moment, moment, *fparams]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+
+def overdue_series(boundaries: list[datetime.date], *, filters: Filters = ALL) -> dict[datetime.date, int]:
+    """Overdue-open counts at several midnights from one grouped read (for trend charts).
+
+    A dossier is overdue at midnight t when its due day < t <= its end day (end: finished, or the
+    stop/close event; open ones have none), so grouping candidates by (due day, end day) is exact.
+    """
+    if not boundaries:
+        return {}
+    low, high = midnight(min(boundaries)), midnight(max(boundaries))
+    fsql, fparams = filters.sql("d.competent_agency_id", "v.field_id", "v.procedure_id")
+    join = f"JOIN {V} v ON v.id = d.procedure_version_id"
+    due_day, end_day = local_date_sql("d.legal_due_at"), local_date_sql("d.finished_at")
+    ev_day = local_date_sql("e.at")
+    sql = (
+        f"SELECT due_day, end_day, SUM(n) FROM ("
+        f"SELECT {due_day} AS due_day, {end_day} AS end_day, COUNT(*) AS n FROM {D} d {join} "
+        f"WHERE d.received_at IS NOT NULL AND (d.finished_at IS NULL OR d.finished_at > d.legal_due_at) "
+        f"AND d.legal_due_at < %s AND (d.finished_at IS NULL OR d.finished_at >= %s) "
+        f"AND d.status NOT IN ('stopped', 'closed'){fsql} GROUP BY {due_day}, {end_day} "
+        f"UNION ALL SELECT {due_day}, {ev_day}, COUNT(*) FROM {E} e JOIN {D} d ON d.id = e.dossier_id {join} "
+        f"WHERE e.action IN ('stop', 'close_unsupplemented') AND e.at >= %s AND d.legal_due_at < %s{fsql} "
+        f"GROUP BY {due_day}, {ev_day}) u GROUP BY due_day, end_day")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [high, low, *fparams, low, high, *fparams])
+        rows = cursor.fetchall()
+    out = {}
+    for t in boundaries:
+        total = 0
+        for due, ended, n in rows:
+            due, ended = _as_date(due), _as_date(ended)
+            if due < t and (ended is None or ended >= t):
+                total += n
+        out[t] = total
+    return out
+
+
+def _as_date(value):
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
