@@ -66,6 +66,10 @@ LookupResponse = inline_serializer("DossierLookup", {
     "rated": serializers.BooleanField(help_text="Đã đánh giá mức độ hài lòng."),
     "can_rate": serializers.BooleanField(),
     "milestones": MilestoneSerializer(many=True),
+    "parts": inline_serializer("DossierLookupPart", {
+        "code": serializers.CharField(), "status": serializers.CharField(), "status_label": serializers.CharField(),
+        "procedure": serializers.CharField(), "competent_agency": serializers.CharField(),
+    }, many=True, help_text="Hồ sơ liên thông (nhóm thủ tục): các thủ tục thành phần; rỗng với hồ sơ thường."),
 })
 LookupErrorResponse = inline_serializer("DossierLookupError", {
     "error": serializers.CharField(),
@@ -128,6 +132,8 @@ class DossierLookupView(APIView):
             "returned_at": _iso(found.returned_at), "supplement_deadline_at": _iso(found.supplement_deadline_at),
             "rated": found.rated, "can_rate": found.can_rate,
             "milestones": [{"at": _iso(m.at), "label": m.label, "agency": m.agency} for m in found.milestones],
+            "parts": [{"code": p.code, "status": p.status, "status_label": p.status_label, "procedure": p.procedure,
+                       "competent_agency": p.competent_agency} for p in found.parts],
         })
 
 

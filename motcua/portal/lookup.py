@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Value
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _, gettext_lazy
@@ -36,6 +37,7 @@ CODE_MAX = 60
 _DIGITS = re.compile(r"\D+")
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])[a-z]*\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
 _DUMMY_DIGITS = "\x00\x00\x00\x00"  # compared when there is nothing to compare, so every path does the work
 TOKEN_SALT = "motcua.portal.lookup"
 TOKEN_MAX_AGE = 60 * 60  # a lookup lets the applicant rate for an hour without typing the digits again
@@ -45,6 +47,7 @@ TOKEN_MAX_AGE = 60 * 60  # a lookup lets the applicant rate for an hour without 
 PUBLIC_EVENTS = {
     "submit_online": gettext_lazy("Nộp hồ sơ trực tuyến"),
     "receive": gettext_lazy("Tiếp nhận hồ sơ"),
+    "bundle_transfer": gettext_lazy("Cơ quan trước chuyển hồ sơ liên thông đến cơ quan tiếp theo"),
     "accept_online": gettext_lazy("Tiếp nhận hồ sơ nộp trực tuyến"),
     "reject_online": gettext_lazy("Không tiếp nhận hồ sơ nộp trực tuyến"),
     "reception_incomplete": gettext_lazy("Hồ sơ chưa đầy đủ — đã hướng dẫn bổ sung"),
@@ -154,6 +157,8 @@ class PublicDossier:
     supplement_deadline_at: datetime | None
     rated: bool
     milestones: list[Milestone] = field(default_factory=list)
+    # A bundle application (nhóm thủ tục liên thông): one public view per procedure under the one code.
+    parts: list["PublicDossier"] = field(default_factory=list)
 
     @property
     def received_text(self) -> str:
@@ -178,7 +183,8 @@ class PublicDossier:
 
     @property
     def can_rate(self) -> bool:
-        return self.status == Status.RETURNED and not self.rated
+        # A bundle application is rated procedure by procedure (each part is one dossier).
+        return self.status == Status.RETURNED and not self.rated and not self.parts
 
 
 # ------------------------------------------------------------------------------------- input
@@ -287,22 +293,33 @@ def blocked_for(client: str, now: float | None = None) -> int | None:
 # of three more joins, which made PostgreSQL's planner search join orders on every request.
 _COLUMNS = ("id", "code", "status", "applicant_phone", "channel", "received_at", "appointment_at", "returned_at",
             "supplement_deadline_at", "procedure_version_id", "competent_agency_id", "receiving_agency_id",
-            "rating__id", "events__at", "events__action", "events__agency_id")
-_DATETIMES = (5, 6, 7, 8, 13)
+            "rating__id", "events__at", "events__action", "events__agency_id",
+            # A bundle application: the part's place and the application's public facts.
+            "part_order", "application__bundle__name", "application__lead_agency_id",
+            "application__appointment_at", "application__returned_at", "events__id")
+_DATETIMES = (5, 6, 7, 8, 13, 19, 20)
+_PART_ORDER, _BUNDLE_NAME, _LEAD_AGENCY, _APP_APPOINTMENT, _APP_RETURNED, _EVENT_ID, _VIA = range(16, 23)
 NAMES_TTL = 300
-_compiled: dict[str, str] = {}
+_compiled: dict[str, list] = {}
 _names = {"loaded": 0.0, "agency": {}, "procedure": {}}
 
 
-def _lookup_sql() -> str:
-    """SELECT … FROM dossier LEFT JOIN rating LEFT JOIN events WHERE code = %s (unique index)."""
+def _lookup_sql() -> list[tuple[str, list]]:
+    """One round trip for either kind of code, each branch on a unique index:
+
+    the dossier whose code it is, UNION ALL the parts of the bundle application whose code it is;
+    each row carries its dossier's rating and one event, and ``via`` says which branch found it.
+    """
     key = f"{connection.alias}:{connection.vendor}"
     if key not in _compiled:
-        queryset = (Dossier.objects.filter(code="").order_by("events__at", "events__id")
-                    .values_list(*_COLUMNS))
-        sql, params = queryset.query.sql_with_params()
-        assert list(params) == [""], params
-        _compiled[key] = sql
+        branches = []
+        for via, condition in ((0, {"code": ""}), (1, {"application__code": ""})):
+            queryset = (Dossier.objects.filter(**condition).annotate(via=Value(via))
+                        .values_list(*_COLUMNS, "via").order_by())
+            sql, params = queryset.query.sql_with_params()
+            assert sorted(map(str, params)) == sorted(["", str(via)]) or list(params) == [""], params
+            branches.append((sql, list(params)))
+        _compiled[key] = branches
     return _compiled[key]
 
 
@@ -316,13 +333,20 @@ def _aware(value):
 
 
 def _fetch(code: str) -> list[list]:
-    """One indexed query: the dossier (by its unique code) with its rating and events."""
+    """One query (two indexed branches): the dossier or the application's parts, with ratings and events.
+
+    Rows come back in reading order: the direct match first, parts in the bundle's order, each
+    dossier's events by time.
+    """
+    (sql_direct, params_direct), (sql_parts, params_parts) = _lookup_sql()
+    params = [code if p == "" else p for p in params_direct + params_parts]
     with connection.cursor() as cursor:
-        cursor.execute(_lookup_sql(), [code])
+        cursor.execute(f"{sql_direct} UNION ALL {sql_parts}", params)
         rows = [list(row) for row in cursor.fetchall()]
     for row in rows:
         for i in _DATETIMES:
             row[i] = _aware(row[i])
+    rows.sort(key=lambda r: (r[_VIA], r[_PART_ORDER] or 0, r[0], r[13] is None, r[13] or _EPOCH, r[_EVENT_ID] or 0))
     return rows
 
 
@@ -338,7 +362,7 @@ def _public_names(rows) -> tuple[dict, dict]:
         clear_names()
         _names["loaded"] = time.monotonic()
     agencies, procedures = _names["agency"], _names["procedure"]
-    wanted = {row[i] for row in rows for i in (10, 11, 15) if row[i] is not None}
+    wanted = {row[i] for row in rows for i in (10, 11, 15, _LEAD_AGENCY) if row[i] is not None}
     if not wanted <= agencies.keys():
         agencies.update(Agency.objects.values_list("id", "name"))
     if rows[0][9] not in procedures:
@@ -347,15 +371,58 @@ def _public_names(rows) -> tuple[dict, dict]:
 
 
 def find(code: str, digits: str) -> PublicDossier:
-    """The public view of the dossier, or :class:`LookupFailed` (no throttle: see :func:`lookup`)."""
+    """The public view of the dossier (or bundle application), or :class:`LookupFailed`.
+
+    No throttle here: see :func:`lookup`. One query whatever the code is.
+    """
     rows = _fetch(code)
+    direct = [row for row in rows if row[_VIA] == 0]
+    rows = direct or rows
     expected = last_four(rows[0][3]) if rows else ""
     # compare_digest on equal-length strings in every case, then the other conditions: the same work
     # whether the code is unknown, the phone is missing or the digits are wrong.
     same = hmac.compare_digest((expected or _DUMMY_DIGITS).encode(), digits.encode())
     if not (same and rows and expected):
         raise LookupFailed()
-    return _public(rows)
+    if direct:
+        return _public(rows)
+    by_part: dict[int, list] = {}
+    for row in rows:
+        by_part.setdefault(row[0], []).append(row)
+    return _public_application(code, rows[0], [_public(part_rows) for part_rows in by_part.values()])
+
+
+def _public_application(code: str, first_row: list, parts: list[PublicDossier]) -> PublicDossier:
+    """The citizen's one view: still processing until every procedure has left processing."""
+    agencies, _procedures = _public_names([first_row])
+    bundle_name, lead_name = first_row[_BUNDLE_NAME], agencies.get(first_row[_LEAD_AGENCY], "")
+    appointment_at, returned_at = first_row[_APP_APPOINTMENT], first_row[_APP_RETURNED]
+    open_parts = [p for p in parts if p.is_open]
+    labels = dict(Status.choices)
+    if open_parts:
+        status = Status.IN_PROGRESS
+        label = _("Đang giải quyết (%(done)s/%(total)s thủ tục đã có kết quả)") % {
+            "done": len(parts) - len(open_parts), "total": len(parts)}
+    elif all(p.status == Status.RETURNED for p in parts):
+        status, label = Status.RETURNED, str(labels[Status.RETURNED])
+    elif any(p.status in (Status.RESULT_READY, Status.REFUSED) for p in parts):
+        status, label = Status.RESULT_READY, str(labels[Status.RESULT_READY])
+    else:
+        status, label = parts[0].status, parts[0].status_label
+    milestones, seen = [], set()
+    for part in parts:
+        for m in part.milestones:
+            key = (m.at, m.label, m.agency)
+            if key not in seen:
+                seen.add(key)
+                milestones.append(m)
+    milestones.sort(key=lambda m: m.at)
+    return PublicDossier(
+        id=parts[0].id, code=code, status=status, status_label=label, status_hint=str(STATUS_HINTS.get(status, "")),
+        procedure=bundle_name, competent_agency=lead_name, receiving_agency=parts[0].receiving_agency,
+        channel=parts[0].channel, received_at=parts[0].received_at, appointment_at=appointment_at,
+        returned_at=returned_at, supplement_deadline_at=None, rated=False, milestones=milestones,
+        parts=parts)
 
 
 def _public(rows) -> PublicDossier:

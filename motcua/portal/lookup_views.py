@@ -27,6 +27,10 @@ def _counter_link(request, code):
     return reverse("portal:rate_counter", args=[dossier.code])
 
 
+def _rate_url(dossier) -> str:
+    return reverse("portal:rate", args=[dossier.code]) + "?" + urlencode({"t": service.rating_token(dossier.id)})
+
+
 def lookup(request):
     if request.method != "POST":
         code = service.normalise_code(request.GET.get("ma", ""))[:service.CODE_MAX]
@@ -48,6 +52,7 @@ def lookup(request):
         return render(request, TEMPLATE, context, status=404)
     context["dossier"] = dossier
     if dossier.can_rate:
-        context["rate_url"] = (reverse("portal:rate", args=[dossier.code]) + "?"
-                               + urlencode({"t": service.rating_token(dossier.id)}))
+        context["rate_url"] = _rate_url(dossier)
+    for part in dossier.parts:
+        part.rate_url = _rate_url(part) if part.can_rate else ""
     return render(request, TEMPLATE, context)

@@ -105,3 +105,23 @@ def test_bundle_receipt_and_transfer_slip_print(client, users, agencies, bundle)
     transfer = pdf_text(client.get(reverse("forms_print:bundle_transfer", args=[application.pk])).content)
     assert "PHIẾU CHUYỂN HỒ SƠ GIẢI QUYẾT LIÊN THÔNG" in transfer
     assert "Sở Tư pháp" in transfer and "Sở Xây dựng" in transfer and "(dự kiến)" in transfer
+
+
+def test_public_lookup_by_the_application_code(client, users, agencies, bundle):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        application = bundles.receive_bundle(users["tiepnhan.tinh"], reception(bundle, agencies))
+    first, second = application.parts.order_by("part_order")
+    response = client.post(reverse("portal:lookup"), {"ma": application.code, "so": "4321"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Đang giải quyết (0/2 thủ tục đã có kết quả)" in page
+    assert first.code in page and second.code in page and "Cơ quan chủ trì" in page
+    # No personal data, and the wrong digits get the same generic answer as an unknown code.
+    assert "Phạm Thị Hằng" not in page and "037190004321" not in page
+    wrong = client.post(reverse("portal:lookup"), {"ma": application.code, "so": "0000"})
+    unknown = client.post(reverse("portal:lookup"), {"ma": "000.00.01.H42-261123-9999", "so": "4321"})
+    assert wrong.status_code == unknown.status_code == 404
+    api = client.post("/api/v1/dossiers/lookup", {"code": application.code, "phone_last4": "4321"},
+                      content_type="application/json").json()
+    assert [p["code"] for p in api["parts"]] == [first.code, second.code]
+    assert api["appointment_at"] and not api["can_rate"]
