@@ -1482,9 +1482,12 @@ def load(stdout=None) -> dict:
 
     for code, name, members in BUNDLES:
         bundle, _created = _upsert(ProcedureBundle, {"code": code}, {"name": name, "is_active": True})
-        wanted = {procedures[m].pk for m in members}
-        if set(bundle.procedures.values_list("pk", flat=True)) != wanted:
-            bundle.procedures.set(wanted)
+        wanted = [procedures[m].pk for m in members]
+        if set(bundle.procedures.values_list("pk", flat=True)) != set(wanted):
+            # One at a time: the order procedures join a bundle is the order its paper travels.
+            bundle.procedures.clear()
+            for pk in wanted:
+                bundle.procedures.add(pk)
 
     by_level = {}
     for spec in PROCEDURES:

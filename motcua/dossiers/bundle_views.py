@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from motcua.catalog.models import ProcedureBundle
 from motcua.dossiers import bundles, services
 from motcua.dossiers import forms as desk_forms
-from motcua.dossiers.models import BundleApplication, BundleMode, ReturnMethod
+from motcua.dossiers.models import OPEN_STATUSES, BundleApplication, BundleMode, ReturnMethod, Status
 from motcua.dossiers.views import _success_with_link, forbidden, optional_url, staff_required
 from motcua.orgs.models import Agency, Role
 
@@ -78,7 +78,12 @@ def _load(pk):
 def _render(request, application, *, form=None, status=200):
     parts = list(bundles.parts_of(application))
     now = timezone.now()
+    open_parts = [p for p in parts if p.status in OPEN_STATUSES]
     return render(request, "dossiers/application.html", {
+        "can_hand_over": any(p.status == Status.RECEIVED and not p.is_waiting_for_previous_part for p in parts),
+        "can_stop": bool(open_parts),
+        "can_return": not open_parts and not application.returned_at
+        and any(p.status in bundles.FINISHED_STATUSES for p in parts),
         "application": application, "parts": parts, "summary": bundles.summary(parts),
         "plan": bundles.transfer_plan(application, parts), "now": now,
         "form": form or desk_forms.ApplicationActionForm(initial={"expected_version": application.row_version}),

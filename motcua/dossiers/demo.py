@@ -63,8 +63,11 @@ def _plans():
     return plans
 
 
-def _walk(dossier, until, rng, pace):
-    """Act on each step in turn at a pace (share of its budget) until ``until``."""
+def _walk(dossier, until, rng, pace, *, keep_result=False):
+    """Act on each step in turn at a pace (share of its budget) until ``until``.
+
+    With ``keep_result`` the result stays at the one-stop unit (a bundle's parts go back together).
+    """
     cal = workcal.get_calendar(dossier.competent_agency)
     moment = dossier.received_at + timedelta(minutes=rng.randint(20, 90))
     while True:
@@ -85,6 +88,8 @@ def _walk(dossier, until, rng, pace):
                 dossier = services.issue_result(user, dossier.pk, dossier.row_version, number=number,
                                                 signed_on=timezone.localdate(), signer=user.full_name)
             elif dossier.status in (Status.RESULT_READY, Status.REFUSED):
+                if keep_result:
+                    return dossier
                 if dossier.return_method == ReturnMethod.POST:  # handed to the post office, with its waybill
                     dossier = services.return_result(user, dossier.pk, dossier.row_version, method=ReturnMethod.POST,
                                                      tracking=postal.make_s10("EE", 52000000 + dossier.pk))
@@ -144,9 +149,75 @@ def load(stdout=None, count=48, seed=2025):
         made += 1
         if made % 2 == 0:
             day = wc.next_working_day(cal, day)
+    applications = _bundle_applications(rng, now)
     services.scan_for_delays(now)
     if stdout:
-        stdout.write(f"Hồ sơ mẫu: {Dossier.objects.count()} hồ sơ.")
+        stdout.write(f"Hồ sơ mẫu: {Dossier.objects.count()} hồ sơ, trong đó {applications} hồ sơ liên thông.")
+
+
+# A one-page PDF, enough for a scan that passes the upload check (content, not name, decides).
+DEMO_SCAN = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+             b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n"
+             b"%%EOF\n")
+
+
+def _bundle_parts(bundle_code, competent_codes, *, scans):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from motcua.catalog.models import ProcedureBundle
+    from motcua.dossiers import bundles
+    bundle = ProcedureBundle.objects.filter(code=bundle_code).first()
+    if bundle is None:
+        return None, []
+    parts = []
+    for version in bundles.bundle_versions(bundle):
+        agency = version.agencies.filter(code__in=competent_codes).first()
+        if agency is None or _actor(agency, Role.HANDLER) is None:
+            continue
+        documents = [services.ReceivedDocument(
+            name=d.name, required_id=d.id, originals=d.originals, copies=d.copies,
+            upload=SimpleUploadedFile(f"scan-{d.id}.pdf", DEMO_SCAN, "application/pdf") if scans else None)
+            for d in version.documents.filter(mandatory=True)]
+        parts.append(bundles.BundlePart(procedure_version=version, competent_agency=agency, documents=documents,
+                                        fee_amount=version.fee_amount))
+    return bundle, parts
+
+
+def _bundle_applications(rng, now) -> int:
+    """A birth bundle received electronically and returned; a death bundle on paper, half-way."""
+    from motcua.dossiers import bundles
+    from motcua.dossiers.models import BundleMode
+    ward_centre = Agency.objects.filter(code=WARD_CENTRE).first()
+    if ward_centre is None:
+        return 0
+    cal = workcal.get_calendar()
+    receiver = _actor(ward_centre, Role.RECEIVER)
+    made = 0
+    for bundle_code, mode, days_ago, finish in (("LT-KS-TT-BHYT", BundleMode.PARALLEL, 12, True),
+                                                ("LT-KT-XTT-TT", BundleMode.SEQUENTIAL, 3, False)):
+        bundle, parts = _bundle_parts(bundle_code, [WARD_COMMITTEE, "000.00.21.H42"],
+                                      scans=mode == BundleMode.PARALLEL)
+        parts = parts[:2]  # the registration at the ward and the residence record at the police
+        if bundle is None or len(parts) < 2:
+            continue
+        day = wc.next_working_day(cal, timezone.localdate(now) - timedelta(days=days_ago))
+        moment = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())).replace(hour=8,
+                                                                                                          minute=40)
+        reception = bundles.BundleReception(bundle=bundle, receiving_agency=ward_centre, applicant=_person(rng),
+                                            parts=parts, mode=mode)
+        with time_machine.travel(moment, tick=False):
+            application = bundles.receive_bundle(receiver, reception)
+        # Unfinished: the ward has registered the death and passed the paper on; the police has it now.
+        for part in list(bundles.parts_of(application))[:None if finish else 1]:
+            _walk(part, now, rng, 0.5, keep_result=True)
+        parts = list(bundles.parts_of(application))
+        if finish and all(p.finished_at for p in parts):
+            application.refresh_from_db()
+            returned_at = max(p.finished_at for p in parts) + timedelta(hours=2)
+            if returned_at < now:
+                with time_machine.travel(returned_at, tick=False):
+                    bundles.return_application(receiver, application.pk, application.row_version)
+        made += 1
+    return made
 
 
 def _supplement(dossier, rng, answered):

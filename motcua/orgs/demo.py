@@ -77,7 +77,7 @@ STAFF = [
     ("lanhdao.hoalu", "Trịnh Xuân Trường", "Phó Chủ tịch UBND phường Hoa Lư",
      [("000.01.30.H42", Role.APPROVER), ("000.01.30.H42", Role.CLERK)]),
     ("thuly.congan", "Đặng Văn Hùng", "Cán bộ Phòng Cảnh sát quản lý hành chính về trật tự xã hội",
-     [("000.00.21.H42", Role.HANDLER), ("000.00.21.H42", Role.APPROVER)]),
+     [("000.00.21.H42", Role.HANDLER), ("000.00.21.H42", Role.APPROVER), ("000.00.21.H42", Role.CLERK)]),
     ("thanhtra", "Tạ Thị Phương", "Thanh tra viên Sở Nội vụ",
      [("000.00.04.H42", Role.INSPECTOR)]),
 ]
