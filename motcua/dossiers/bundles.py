@@ -180,6 +180,7 @@ def receive_bundle(user, reception: BundleReception) -> BundleApplication:
     application.appointment_at = max(p.appointment_at for p in parts)
     _assign_codes(application, parts, now)
     notify.applicant(parts[0], "bundle_received")
+    application.refresh_from_db()  # each part's reception event moved its row_version
     return application
 
 
@@ -200,7 +201,7 @@ def _assign_codes(application: BundleApplication, parts: list[Dossier], now) -> 
 
 
 def after_part_saved(part: Dossier) -> None:
-    """Called by ``services._save`` for every change of a part, inside the action's transaction.
+    """Called by ``services._event`` for every recorded change of a part, inside the action's transaction.
 
     The caller already holds the application's row lock (``services._lock`` takes it before the
     part's), so parts of one application change one at a time.

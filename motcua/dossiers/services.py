@@ -232,10 +232,16 @@ def _plan_steps(dossier: Dossier, start: datetime, steps) -> None:
 
 
 def _event(dossier, user, action, *, from_status="", step=None, reason="", agency=None, **data):
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier, at=timezone.now(), actor=user if user and user.is_authenticated else None,
         action=action, from_status=from_status, to_status=dossier.status, step=step,
         agency=agency, reason=reason, data=_jsonable(data))
+    if dossier.application_id is not None:
+        # A bundle part's change is recorded: keep its application in step (after the event, so a
+        # finished part's own event comes before the paper passing on to the next part).
+        from motcua.dossiers import bundles
+        bundles.after_part_saved(dossier)
+    return event
 
 
 def _jsonable(data):
@@ -373,9 +379,6 @@ def _lock(dossier_id: int, expected_version: int | None) -> Dossier:
 def _save(dossier: Dossier) -> None:
     dossier.row_version += 1
     dossier.save()
-    if dossier.application_id is not None:
-        from motcua.dossiers import bundles
-        bundles.after_part_saved(dossier)
 
 
 def active_steps(dossier: Dossier):

@@ -412,7 +412,7 @@ def _public_application(code: str, first_row: list, parts: list[PublicDossier]) 
     milestones, seen = [], set()
     for part in parts:
         for m in part.milestones:
-            key = (m.at, m.label, m.agency)
+            key = (m.at_text, m.label, m.agency)  # the parts' shared reception shows once
             if key not in seen:
                 seen.add(key)
                 milestones.append(m)
