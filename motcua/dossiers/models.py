@@ -5,11 +5,11 @@ only change through a declared transition, and every service that calls one also
 writes a ``DossierEvent`` (append-only) in the same transaction.
 """
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from motcua.audit import AppendOnlyModel
 from motcua.catalog.models import ProcedureBundle, ProcedureVersion, RequiredDocument
 from motcua.orgs.models import Agency, Role
 
@@ -392,15 +392,7 @@ class ApologyLetter(models.Model):
     applied_at = models.DateTimeField(null=True, blank=True)
 
 
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionDenied(_("Nhật ký hồ sơ không được sửa."))
-
-    def delete(self):
-        raise PermissionDenied(_("Nhật ký hồ sơ không được xóa."))
-
-
-class DossierEvent(models.Model):
+class DossierEvent(AppendOnlyModel):
     """Append-only audit trail: who did what, when, from which state to which, and why."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
@@ -415,18 +407,11 @@ class DossierEvent(models.Model):
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = EventQuerySet.as_manager()
+    edit_refused = _("Nhật ký hồ sơ không được sửa.")
+    delete_refused = _("Nhật ký hồ sơ không được xóa.")
 
     class Meta:
         ordering = ["at", "id"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied(_("Nhật ký hồ sơ không được sửa."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied(_("Nhật ký hồ sơ không được xóa."))
 
 
 class Notification(models.Model):

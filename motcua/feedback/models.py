@@ -11,10 +11,10 @@ Every state change goes through ``services`` and writes a ``FeedbackEvent`` (app
 in the same transaction.
 """
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.audit import AppendOnlyModel
 from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier
 from motcua.orgs.models import Agency
@@ -217,15 +217,7 @@ class Verification(models.Model):
         ordering = ["feedback", "-created_at"]
 
 
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionDenied(_("Nhật ký phản ánh không được sửa."))
-
-    def delete(self):
-        raise PermissionDenied(_("Nhật ký phản ánh không được xóa."))
-
-
-class FeedbackEvent(models.Model):
+class FeedbackEvent(AppendOnlyModel):
     """Append-only audit trail: who did what, when, from which state to which, and why."""
 
     feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="events")
@@ -239,18 +231,11 @@ class FeedbackEvent(models.Model):
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = EventQuerySet.as_manager()
+    edit_refused = _("Nhật ký phản ánh không được sửa.")
+    delete_refused = _("Nhật ký phản ánh không được xóa.")
 
     class Meta:
         ordering = ["at", "id"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied(_("Nhật ký phản ánh không được sửa."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied(_("Nhật ký phản ánh không được xóa."))
 
 
 class Notification(models.Model):
