@@ -41,4 +41,15 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.load(stdout=self.stdout)
+            _mark_history_sent()
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))
+
+
+def _mark_history_sent():
+    """The demo replays weeks of history: its messages went out back then, not at the first start."""
+    from django.utils import timezone
+
+    from motcua.dossiers.models import Notification as DossierNotification
+    from motcua.feedback.models import Notification as FeedbackNotification
+    for model in (DossierNotification, FeedbackNotification):
+        model.objects.filter(sent_at__isnull=True).update(sent_at=timezone.now())
