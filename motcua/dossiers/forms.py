@@ -167,15 +167,21 @@ class BundleReceptionForm(ApplicantForm):
         self.versions = versions
         self.part_blocks = []
         agency_ids = set()
+        receiving = list(self.fields["receiving_agency"].queryset)
+        local_units = {a.unit_id for a in receiving} if len(receiving) == 1 else set()
         for version in versions:
             prefix = f"p{version.pk}_"
-            agencies = version.agencies.order_by("name")
+            agencies = list(version.agencies.order_by("name"))
             agency_ids |= {a.pk for a in agencies}
+            # A commune procedure received at a commune centre is usually that commune's to decide.
+            local = [a for a in agencies if a.unit_id in local_units]
+            initial = agencies[0] if len(agencies) == 1 else local[0] if len(local) == 1 else None
             self.fields[f"{prefix}include"] = forms.BooleanField(label=_("Tiếp nhận thủ tục này"), required=False,
                                                                  initial=True)
             self.fields[f"{prefix}competent"] = forms.ModelChoiceField(
-                label=_("Cơ quan giải quyết"), queryset=agencies, empty_label=_("— Chọn cơ quan giải quyết —"),
-                required=False, initial=agencies[0].pk if len(agencies) == 1 else None)
+                label=_("Cơ quan giải quyết"), queryset=version.agencies.order_by("name"),
+                empty_label=_("— Chọn cơ quan giải quyết —"), required=False,
+                initial=initial.pk if initial else None)
             self.fields[f"{prefix}fee"] = forms.IntegerField(
                 label=_("Phí, lệ phí đã thu (đồng)"), min_value=0, initial=version.fee_amount, required=False,
                 error_messages={"invalid": _("Phí, lệ phí phải là số nguyên (đồng)."),
