@@ -80,6 +80,9 @@ def _messages(dossier: Dossier, kind: str) -> tuple[str, str] | None:
     if dossier.application_id is not None:
         # A bundle part: the citizen knows the application's code and its one appointment.
         application = dossier.application
+        if kind != "bundle_received":
+            values["code"] = _("%(code)s (thuộc hồ sơ liên thông %(application)s)") % {
+                "code": code, "application": application.code}
         values.update(application=application.code or "", bundle=application.bundle.name,
                       bundle_when=timezone.localtime(application.appointment_at).strftime(FMT),
                       bundle_url=f"{settings.PUBLIC_BASE_URL}/tra-cuu/?ma={application.code}")

@@ -239,3 +239,13 @@ def test_agencies_of_one_application_read_each_others_parts(bundle, agencies, us
     assert services.can_read_dossier(users["thuly.xaydung"], justice_part)
     assert bundles.can_read_application(users["thuly.xaydung"], application)
     assert not bundles.can_read_application(users["thuly.dat"], application)
+
+
+def test_a_parts_messages_name_the_application(bundle, agencies, users):
+    application = receive(users, reception(bundle, agencies))
+    first = application.parts.get(part_order=1)
+    with travel(at(2026, 11, 23, 10, 0)):
+        first = services.hand_over(users["tiepnhan.tinh"], first.pk, first.row_version)
+        services.request_supplement(users["thuly.tuphap"], first.pk, first.row_version, "Bản sao Căn cước rõ nét")
+    sms = Notification.objects.filter(channel="sms", dossier=first).order_by("id").last()
+    assert f"{first.code} (thuộc hồ sơ liên thông {application.code})" in sms.body
