@@ -99,40 +99,7 @@ def parse_args(argv=None):
 # ------------------------------------------------------------------------------------------- loading
 
 
-class TableWriter:
-    """Writes rows of one model straight into its table: one COPY per batch on PostgreSQL, executemany elsewhere."""
-
-    def __init__(self, model):
-        from django.db import connection
-        self.connection = connection
-        self.fields = model._meta.concrete_fields
-        self.columns = [f.column for f in self.fields]
-        self.index = {f.attname: i for i, f in enumerate(self.fields)}
-        self.base = [f.get_default() for f in self.fields]
-        qn = connection.ops.quote_name
-        table, columns = qn(model._meta.db_table), ", ".join(qn(c) for c in self.columns)
-        self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
-        self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(self.columns))})"
-        self.count = 0
-
-    def row(self, **values):
-        """A row with every column at its model default, then ``values`` (by attname)."""
-        row = list(self.base)
-        for name, value in values.items():
-            row[self.index[name]] = value
-        return row
-
-    def write_batch(self, rows):
-        with self.connection.cursor() as cursor:
-            if self.connection.vendor == "postgresql":
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                prep = [[f.get_db_prep_save(v, self.connection) if v is not None else None
-                         for f, v in zip(self.fields, row)] for row in rows]
-                cursor.executemany(self.insert_sql, prep)
-        self.count += len(rows)
+TableWriter = _common.TableWriter
 
 
 def _people(rng):

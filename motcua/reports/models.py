@@ -19,7 +19,7 @@ class Indicator(models.TextChoices):
     SATISFACTION = "satisfaction", _("Tỉ lệ hài lòng của người dân, doanh nghiệp")
     FULL_ONLINE = "full_online", _("Tỉ lệ thủ tục cung cấp dịch vụ công trực tuyến toàn trình (mức độ 4)")
     ONLINE = "online", _("Tỉ lệ hồ sơ nộp trực tuyến")
-    POSTAL_PROCEDURES = "postal_procedures", _("Tỉ lệ thủ tục có phát sinh tiếp nhận/trả kết quả qua bưu chính")
+    POSTAL_PROCEDURES = "postal_procedures", _("Tỉ lệ thủ tục đã triển khai tiếp nhận/trả kết quả qua bưu chính")
     POST_RECEIVED = "post_received", _("Tỉ lệ hồ sơ tiếp nhận qua bưu chính công ích")
     POST_RETURNED = "post_returned", _("Tỉ lệ kết quả trả qua bưu chính công ích")
 
@@ -66,11 +66,22 @@ MEASURES = [
 
 
 class Rollup(models.Model):
-    """Counts of one day (grain ``d``) or one complete month (grain ``m``, ``day`` = its first day)."""
+    """Counts of one day or one complete month (``day`` = its first day), per procedure or per field."""
 
     class Grain(models.TextChoices):
-        DAY = "d", _("ngày")
-        MONTH = "m", _("tháng")
+        # Three families, each with day rows, complete-month rows and the open balance at each month start
+        # (``received`` holds the number open then): per (agency, field, procedure) …
+        DAY = "d", _("ngày, theo cơ quan và thủ tục")
+        MONTH = "m", _("tháng, theo cơ quan và thủ tục")
+        BALANCE = "b", _("tồn đầu tháng, theo cơ quan và thủ tục")
+        # … per (agency, field), ``procedure`` 0, for every view without a procedure dimension …
+        DAY_BY_FIELD = "D", _("ngày, theo cơ quan và lĩnh vực")
+        MONTH_BY_FIELD = "M", _("tháng, theo cơ quan và lĩnh vực")
+        BALANCE_BY_FIELD = "B", _("tồn đầu tháng, theo cơ quan và lĩnh vực")
+        # … and per (field, procedure), ``agency`` 0, for the whole province by procedure.
+        DAY_BY_PROCEDURE = "p", _("ngày, theo thủ tục")
+        MONTH_BY_PROCEDURE = "q", _("tháng, theo thủ tục")
+        BALANCE_BY_PROCEDURE = "c", _("tồn đầu tháng, theo thủ tục")
 
     grain = models.CharField(max_length=1, choices=Grain.choices)
     day = models.DateField()
@@ -97,7 +108,8 @@ class Rollup(models.Model):
     apologies = models.IntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["grain", "day", "agency"], name="rollup_grain_day")]
+        indexes = [models.Index(fields=["grain", "day", "agency"], name="rollup_grain_day"),
+                   models.Index(fields=["agency", "grain", "day"], name="rollup_agency_grain_day")]
 
 
 class RollupState(models.Model):

@@ -20,6 +20,7 @@ counts a dossier twice nor misses one while receptions and processing go on.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 
@@ -135,6 +136,22 @@ def live_parts(start: datetime.datetime, end: datetime.datetime, filters: Filter
     return parts, params
 
 
+G = Rollup.Grain
+# family: (day grain, month grain, balance grain, key columns it keeps; the others are 0)
+FAMILIES = {
+    "fine": (G.DAY, G.MONTH, G.BALANCE, ("agency_id", "field_id", "procedure_id")),
+    "field": (G.DAY_BY_FIELD, G.MONTH_BY_FIELD, G.BALANCE_BY_FIELD, ("agency_id", "field_id")),
+    "procedure": (G.DAY_BY_PROCEDURE, G.MONTH_BY_PROCEDURE, G.BALANCE_BY_PROCEDURE, ("field_id", "procedure_id")),
+}
+
+
+def family_for(by, filters: Filters) -> str:
+    """The smallest rollup family that can answer a grouping by ``by`` under ``filters``."""
+    if "procedure_id" in by or filters.procedure_id is not None:
+        return "procedure" if filters.agency_ids is None and "agency_id" not in by else "fine"
+    return "field"
+
+
 def rollup_part(grain: str, start: datetime.date | None, end: datetime.date, filters: Filters = ALL):
     fsql, fparams = filters.sql("r.agency_id", "r.field_id", "r.procedure_id")
     cols = ", ".join(f"r.{m}" for m in MEASURES)
@@ -176,12 +193,18 @@ def _earliest_day() -> datetime.date | None:
 def refresh(now: datetime.datetime | None = None, *, rebuild: bool = False) -> dict:
     """Roll up every closed day not yet rolled up (and the last ``MARGIN`` again). Idempotent.
 
-    Returns what was done: {"from": day, "upto": day, "days": rows, "months": rows}.
+    Day rows of the three families, then for each complete month its month rows and the open balance
+    at the next month's start (balance + received - ended). Returns {"from", "upto", "days", "months"}.
     """
     upto = closed_until(now)
     table = Rollup._meta.db_table
     cols = ", ".join(MEASURES)
     sums = ", ".join(f"SUM({m})" for m in MEASURES)
+
+    def keys_of(family):
+        kept = FAMILIES[family][3]
+        return ", ".join(k if k in kept else f"0 AS {k}" for k in KEYS), ", ".join(kept)
+
     with transaction.atomic():
         state, _ = RollupState.objects.select_for_update().get_or_create(pk=1)
         if state.upto is not None and state.upto > upto:
@@ -192,25 +215,43 @@ def refresh(now: datetime.datetime | None = None, *, rebuild: bool = False) -> d
         else:
             start = state.upto - MARGIN
         start = min(start, upto)
-        Rollup.objects.filter(grain=Rollup.Grain.DAY, day__gte=start).delete()
+        day_grains = [f[0] for f in FAMILIES.values()]
+        Rollup.objects.filter(grain__in=day_grains, day__gte=start).delete()
         parts, params = live_parts(midnight(start), midnight(upto))
+        insert = f"INSERT INTO {table} (grain, day, agency_id, field_id, procedure_id, {cols}) "
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (grain, day, agency_id, field_id, procedure_id, {cols}) "
-                f"SELECT 'd', bucket, agency_id, field_id, procedure_id, {sums} FROM ("
-                + " UNION ALL ".join(parts) + ") u GROUP BY bucket, agency_id, field_id, procedure_id", params)
+            cursor.execute(insert + f"SELECT 'd', bucket, agency_id, field_id, procedure_id, {sums} FROM ("
+                           + " UNION ALL ".join(parts) + ") u GROUP BY bucket, agency_id, field_id, procedure_id",
+                           params)
             days = cursor.rowcount
+            for family in ("field", "procedure"):
+                day_grain = FAMILIES[family][0]
+                select, group = keys_of(family)
+                cursor.execute(insert + f"SELECT %s, day, {select}, {sums} FROM {table} "
+                               f"WHERE grain = 'd' AND day >= %s AND day < %s GROUP BY day, {group}",
+                               [day_grain, start, upto])
+                days += cursor.rowcount
             month = _first_of_month(start)
             months = 0
             while _next_month(month) <= upto:
-                Rollup.objects.filter(grain=Rollup.Grain.MONTH, day=month).delete()
-                cursor.execute(
-                    f"INSERT INTO {table} (grain, day, agency_id, field_id, procedure_id, {cols}) "
-                    f"SELECT 'm', %s, agency_id, field_id, procedure_id, {sums} FROM {table} "
-                    f"WHERE grain = 'd' AND day >= %s AND day < %s GROUP BY agency_id, field_id, procedure_id",
-                    [month, month, _next_month(month)])
-                months += cursor.rowcount
-                month = _next_month(month)
+                after = _next_month(month)
+                Rollup.objects.filter(grain__in=[f[1] for f in FAMILIES.values()], day=month).delete()
+                Rollup.objects.filter(grain__in=[f[2] for f in FAMILIES.values()], day=after).delete()
+                for family, (day_grain, month_grain, balance_grain, kept) in FAMILIES.items():
+                    select, group = keys_of(family)
+                    cursor.execute(insert + f"SELECT %s, %s, {select}, {sums} FROM {table} "
+                                   f"WHERE grain = %s AND day >= %s AND day < %s GROUP BY {group}",
+                                   [month_grain, month, day_grain, month, after])
+                    months += cursor.rowcount
+                    zeros = ", ".join("SUM(n)" if m == "received" else "0" for m in MEASURES)
+                    cursor.execute(
+                        insert + f"SELECT %s, %s, {select}, {zeros} FROM ("
+                        f"SELECT {group}, received AS n FROM {table} WHERE grain = %s AND day = %s UNION ALL "
+                        f"SELECT {group}, received - finished - stopped - closed FROM {table} "
+                        f"WHERE grain = %s AND day = %s) x GROUP BY {group} HAVING SUM(n) <> 0",
+                        [balance_grain, after, balance_grain, month, month_grain, month])
+                    months += cursor.rowcount
+                month = after
         state.upto, state.refreshed_at = upto, timezone.now()
         state.save()
     return {"from": start, "upto": upto, "days": days, "months": months}
@@ -219,17 +260,34 @@ def refresh(now: datetime.datetime | None = None, *, rebuild: bool = False) -> d
 # ------------------------------------------------------------------------------------------- reading
 
 
+@contextlib.contextmanager
+def snapshot():
+    """On PostgreSQL, one read-only REPEATABLE READ transaction: the flows, the overdue count and the
+    dossier lists of one report all see the same committed state (and get room to aggregate)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
+
+
 def watermark() -> datetime.date | None:
     return RollupState.objects.filter(pk=1).values_list("upto", flat=True).first()
 
 
 def covering_parts(start: datetime.date | None, end: datetime.date, upto: datetime.date | None,
-                   now: datetime.datetime, filters: Filters = ALL, *, months: bool = True):
-    """SELECTs whose rows add up to the flows of the local days [start, end) (start None: since ever).
+                   now: datetime.datetime, filters: Filters = ALL, *, months: bool = True, family: str = "fine"):
+    """SELECTs whose rows add up to the flows of the local days [start, end).
 
-    Closed days come from the rollup (complete months as month rows when ``months``), the rest —
-    from the watermark on, never past ``now`` — from the dossier tables.
+    ``start`` None means "since ever": then only ``received - ended`` is meaningful (the open balance),
+    read as the balance at the last month start plus the days after it. Closed days come from the
+    rollup (complete months as month rows when ``months``), the rest — from the watermark on, never
+    past ``now`` — from the dossier tables.
     """
+    day_grain, month_grain, balance_grain, _kept = FAMILIES[family]
     parts, params = [], []
 
     def rolled(grain, low, high):
@@ -239,18 +297,23 @@ def covering_parts(start: datetime.date | None, end: datetime.date, upto: dateti
 
     if upto is not None:
         r_end = min(end, upto)
-        if start is None or start < r_end:
-            m_from = None if start is None else (start if start.day == 1 else _next_month(start))
+        if start is None:
+            month_start = _first_of_month(r_end)
+            rolled(balance_grain, month_start, month_start + datetime.timedelta(days=1))
+            if month_start < r_end:
+                rolled(day_grain, month_start, r_end)
+        elif start < r_end:
+            m_from = start if start.day == 1 else _next_month(start)
             m_to = _first_of_month(r_end)
-            if months and (m_from is None or m_from < m_to):
+            if months and m_from < m_to:
                 # Head days, the complete months, tail days.
-                if start is not None and start < m_from:
-                    rolled(Rollup.Grain.DAY, start, m_from)
-                rolled(Rollup.Grain.MONTH, m_from, m_to)
+                if start < m_from:
+                    rolled(day_grain, start, m_from)
+                rolled(month_grain, m_from, m_to)
                 if m_to < r_end:
-                    rolled(Rollup.Grain.DAY, m_to, r_end)
+                    rolled(day_grain, m_to, r_end)
             else:
-                rolled(Rollup.Grain.DAY, start, r_end)
+                rolled(day_grain, start, r_end)
     live_from = start if upto is None else (upto if start is None else max(start, upto))
     live_start = midnight(live_from) if live_from is not None else midnight(datetime.date(1970, 1, 1))
     live_end = min(midnight(end), now)
@@ -269,15 +332,16 @@ def flows(start: datetime.date, end: datetime.date, *, filters: Filters = ALL, b
     """
     now = now or timezone.now()
     upto = watermark()
+    family = family_for(by, filters)
     keys = ", ".join(by)
     sums = ", ".join(f"SUM({m}) AS {m}" for m in MEASURES)
     selects, params = [], []
-    parts, p = covering_parts(start, end, upto, now, filters, months=months)
+    parts, p = covering_parts(start, end, upto, now, filters, months=months, family=family)
     for part in parts:
         selects.append(f"SELECT 'p' AS tag, x.* FROM ({part}) x")
     params += p
     if with_before:
-        parts, p = covering_parts(None, start, upto, now, filters)
+        parts, p = covering_parts(None, start, upto, now, filters, family=family)
         for part in parts:
             selects.append(f"SELECT 'b' AS tag, x.* FROM ({part}) x")
         params += p
@@ -293,29 +357,42 @@ def flows(start: datetime.date, end: datetime.date, *, filters: Filters = ALL, b
     return period, before
 
 
+def _overdue_sources(filters: Filters, select: str, group: str):
+    """The three kinds of dossiers open at T and past due, as (SQL, parameter names):
+    still open now; finished after T (late); stopped or closed after T."""
+    fsql, fparams = filters.sql("d.competent_agency_id", "v.field_id", "v.procedure_id")
+    join = f"JOIN {V} v ON v.id = d.procedure_version_id"
+    open_states = ", ".join(f"'{s}'" for s in OPEN)
+    return [
+        (f"SELECT {select}, COUNT(*) AS n FROM {D} d {join} WHERE d.finished_at IS NULL "
+         f"AND d.status IN ({open_states}) AND d.legal_due_at < %s AND d.received_at < %s{fsql} GROUP BY {group}",
+         ["due_before", "received_before", *fparams]),
+        (f"SELECT {select}, COUNT(*) AS n FROM {D} d {join} WHERE d.finished_at > d.legal_due_at "
+         f"AND d.finished_at >= %s AND d.legal_due_at < %s AND d.received_at < %s{fsql} GROUP BY {group}",
+         ["ended_from", "due_before", "received_before", *fparams]),
+        (f"SELECT {select.replace('d.finished_at', 'e.at')}, COUNT(*) AS n FROM {E} e JOIN {D} d ON d.id = e.dossier_id "
+         f"{join} WHERE e.action IN ('stop', 'close_unsupplemented') AND e.at >= %s AND d.legal_due_at < %s "
+         f"AND d.received_at < %s{fsql} GROUP BY {group.replace('d.finished_at', 'e.at')}",
+         ["ended_from", "due_before", "received_before", *fparams]),
+    ]
+
+
+def _bind(names, values):
+    return [values.get(n, n) if isinstance(n, str) else n for n in names]
+
+
 def overdue(moment: datetime.datetime, *, filters: Filters = ALL, by=("agency_id", "field_id")) -> list[dict]:
     """Dossiers open at ``moment`` whose legal due moment had passed, grouped by ``by``.
 
-    Open at T: received before T, and neither finished nor stopped nor closed before T. The first
-    SELECT reads the partial index of dossiers that can be overdue (open, finished late); the second
-    the stopped/closed ones whose stop or close event came after T.
+    Open at T: received before T, and neither finished nor stopped nor closed before T.
     """
-    fsql, fparams = filters.sql("d.competent_agency_id", "v.field_id", "v.procedure_id")
     exprs = [("d.competent_agency_id" if k == "agency_id" else "v." + k) for k in by]
-    keys = ", ".join(f"{x} AS {k}" for x, k in zip(exprs, by))
-    inner_group = ", ".join(exprs)
+    select = ", ".join(f"{x} AS {k}" for x, k in zip(exprs, by))
     group = ", ".join(by)
-    join = f"JOIN {V} v ON v.id = d.procedure_version_id"
-    sql = (
-        f"SELECT {group}, SUM(n) AS n FROM ("
-        f"SELECT {keys}, COUNT(*) AS n FROM {D} d {join} WHERE d.received_at IS NOT NULL "
-        f"AND (d.finished_at IS NULL OR d.finished_at > d.legal_due_at) AND d.legal_due_at < %s "
-        f"AND d.received_at < %s AND (d.finished_at IS NULL OR d.finished_at >= %s) "
-        f"AND d.status NOT IN ('stopped', 'closed'){fsql} GROUP BY {inner_group} "
-        f"UNION ALL SELECT {keys}, COUNT(*) AS n FROM {E} e JOIN {D} d ON d.id = e.dossier_id {join} "
-        f"WHERE e.action IN ('stop', 'close_unsupplemented') AND e.at >= %s AND d.legal_due_at < %s "
-        f"AND d.received_at < %s{fsql} GROUP BY {inner_group}) u GROUP BY {group}")
-    params = [moment, moment, moment, *fparams, moment, moment, moment, *fparams]
+    sources = _overdue_sources(filters, select, ", ".join(exprs))
+    values = {"due_before": moment, "received_before": moment, "ended_from": moment}
+    sql = f"SELECT {group}, SUM(n) AS n FROM (" + " UNION ALL ".join(q for q, _ in sources) + f") u GROUP BY {group}"
+    params = [p for _, names in sources for p in _bind(names, values)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
@@ -331,30 +408,19 @@ def overdue_series(boundaries: list[datetime.date], *, filters: Filters = ALL) -
     if not boundaries:
         return {}
     low, high = midnight(min(boundaries)), midnight(max(boundaries))
-    fsql, fparams = filters.sql("d.competent_agency_id", "v.field_id", "v.procedure_id")
-    join = f"JOIN {V} v ON v.id = d.procedure_version_id"
     due_day, end_day = local_date_sql("d.legal_due_at"), local_date_sql("d.finished_at")
-    ev_day = local_date_sql("e.at")
-    sql = (
-        f"SELECT due_day, end_day, SUM(n) FROM ("
-        f"SELECT {due_day} AS due_day, {end_day} AS end_day, COUNT(*) AS n FROM {D} d {join} "
-        f"WHERE d.received_at IS NOT NULL AND (d.finished_at IS NULL OR d.finished_at > d.legal_due_at) "
-        f"AND d.legal_due_at < %s AND (d.finished_at IS NULL OR d.finished_at >= %s) "
-        f"AND d.status NOT IN ('stopped', 'closed'){fsql} GROUP BY {due_day}, {end_day} "
-        f"UNION ALL SELECT {due_day}, {ev_day}, COUNT(*) FROM {E} e JOIN {D} d ON d.id = e.dossier_id {join} "
-        f"WHERE e.action IN ('stop', 'close_unsupplemented') AND e.at >= %s AND d.legal_due_at < %s{fsql} "
-        f"GROUP BY {due_day}, {ev_day}) u GROUP BY due_day, end_day")
+    select = f"{due_day} AS due_day, {end_day} AS end_day"
+    sources = _overdue_sources(filters, select, f"{due_day}, {end_day}")
+    values = {"due_before": high, "received_before": high, "ended_from": low}
+    sql = "SELECT due_day, end_day, SUM(n) FROM (" + " UNION ALL ".join(q for q, _ in sources) + \
+        ") u GROUP BY due_day, end_day"
+    params = [p for _, names in sources for p in _bind(names, values)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [high, low, *fparams, low, high, *fparams])
-        rows = cursor.fetchall()
+        cursor.execute(sql, params)
+        rows = [(_as_date(due), _as_date(ended), n) for due, ended, n in cursor.fetchall()]
     out = {}
     for t in boundaries:
-        total = 0
-        for due, ended, n in rows:
-            due, ended = _as_date(due), _as_date(ended)
-            if due < t and (ended is None or ended >= t):
-                total += n
-        out[t] = total
+        out[t] = sum(n for due, ended, n in rows if due < t and (ended is None or ended >= t))
     return out
 
 
@@ -362,3 +428,4 @@ def _as_date(value):
     if value is None or isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(str(value)[:10])
+

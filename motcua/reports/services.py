@@ -15,8 +15,8 @@ Definitions (every figure is one of these, over the competent agency's dossiers)
   count in the denominator.
 * average processing time: mean time from the start of the legal clock to the result, against the mean
   time allowed (clock start to legal due moment), in calendar days.
-* procedure shares count (agency, procedure) pairs: offered full online (published catalogue) and, among
-  the pairs with dossiers received in the period, those with a dossier received or returned by post.
+* procedure shares count the published (agency, procedure) pairs of the catalogue: those offered full
+  online (level 4 / toàn trình) and those with postal reception or return deployed.
 * satisfaction: ``portal.satisfaction.publication`` (ratings given in the period, per competent agency).
 """
 from __future__ import annotations
@@ -288,8 +288,7 @@ class Figures:
     overdue: int = 0
     offered: int | None = None          # (agency, procedure) pairs published
     offered_full_online: int | None = None
-    used: int = 0                       # pairs with dossiers received in the period
-    used_postal: int = 0                # … of which with a dossier received or returned by post
+    offered_postal: int | None = None   # … with postal reception or return deployed
     satisfaction: object = None         # portal.satisfaction.Tally
     assessments: dict = field(default_factory=dict)
 
@@ -307,11 +306,10 @@ class Figures:
             self.m[name] += other.m[name]
         self.carried += other.carried
         self.overdue += other.overdue
-        self.used += other.used
-        self.used_postal += other.used_postal
         if other.offered is not None:
             self.offered = (self.offered or 0) + other.offered
             self.offered_full_online = (self.offered_full_online or 0) + other.offered_full_online
+            self.offered_postal = (self.offered_postal or 0) + other.offered_postal
 
     # derived figures
     @property
@@ -356,7 +354,7 @@ class Figures:
 
     @property
     def postal_procedures_share(self):
-        return _pct(self.used_postal, self.used)
+        return _pct(self.offered_postal, self.offered) if self.offered else None
 
     @property
     def satisfaction_rate(self):
@@ -473,51 +471,74 @@ class Report:
         return GROUP_LABELS[self.selection.group]
 
 
+KEY_COLUMN = {"agency": "agency_id", "field": "field_id", "procedure": "procedure_id"}
+
+
 class Cube:
-    """Base figures per (agency, field, procedure), read once and grouped several ways in Python."""
+    """The selection's figures, read per key (agency / field / procedure) on demand, grouped in SQL.
+
+    Levels are agencies grouped in Python (a few hundred rows); the total is the sum of the agency rows.
+    """
 
     def __init__(self, selection: Selection, now: datetime.datetime):
         self.selection = selection
         self.now = now
-        period = selection.period
-        self.as_of = min(rollup.midnight(period.stop), now)
-        filters = selection.filters
-        rows, before = rollup.flows(period.start, period.stop, filters=filters, now=now)
-        self.base: dict[tuple, Figures] = {}
-        for row in rows:
-            self._cell(row).add_measures(row)
-        for row in before:
-            cell = self._cell(row)
-            cell.carried += int(row["received"] or 0) - int(row["finished"] or 0) - int(row["stopped"] or 0) \
-                - int(row["closed"] or 0)
-        for row in rollup.overdue(self.as_of, filters=filters, by=rollup.KEYS):
-            self._cell(row).overdue += int(row["n"])
-        for cell in self.base.values():
-            if cell.m["received"]:
-                cell.used = 1
-                cell.used_postal = 1 if (cell.m["rc_by_post"] or cell.m["returned_post"]) else 0
-        # Published (agency, procedure) pairs, per (agency, field).
-        self.offered: dict[tuple, tuple[int, int]] = {}
-        if selection.procedure is None:
-            through = ProcedureVersion.agencies.through.objects.filter(procedureversion__status="published")
-            if filters.agency_ids is not None:
-                through = through.filter(agency_id__in=filters.agency_ids)
-            if filters.field_id is not None:
-                through = through.filter(procedureversion__field_id=filters.field_id)
-            for r in (through.values("agency_id", "procedureversion__field_id")
-                      .annotate(n=Count("id"),
-                                full=Count("id", filter=Q(procedureversion__online_level__is_full_online=True)))):
-                self.offered[(r["agency_id"], r["procedureversion__field_id"])] = (r["n"], r["full"])
-        agency_ids = {k[0] for k in self.base} | {k[0] for k in self.offered}
-        self.agencies = {a.pk: a for a in Agency.objects.filter(pk__in=agency_ids).select_related("unit")}
+        self.as_of = min(rollup.midnight(selection.period.stop), now)
+        self.filters = selection.filters
+        self._rows: dict[str, dict] = {}
         self._satisfaction = None
+        self._agencies = None
 
-    def _cell(self, row) -> Figures:
-        key = (row["agency_id"], row["field_id"], row["procedure_id"])
-        cell = self.base.get(key)
-        if cell is None:
-            cell = self.base[key] = Figures(key=key)
-        return cell
+    @property
+    def agencies(self) -> dict[int, Agency]:
+        if self._agencies is None:
+            ids = set(self.rows("agency"))
+            self._agencies = {a.pk: a for a in Agency.objects.filter(pk__in=ids).select_related("unit")}
+        return self._agencies
+
+    def rows(self, key: str) -> dict:
+        """{key value: Figures} for key agency / field / procedure (cached)."""
+        if key in self._rows:
+            return self._rows[key]
+        column = KEY_COLUMN[key]
+        period = self.selection.period
+        out: dict = {}
+
+        def cell(k):
+            if k not in out:
+                out[k] = Figures(key=k)
+            return out[k]
+
+        rows, before = rollup.flows(period.start, period.stop, filters=self.filters, by=(column,), now=self.now)
+        for row in rows:
+            cell(row[column]).add_measures(row)
+        for row in before:
+            cell(row[column]).carried += sum(int(row[m] or 0) * sign for m, sign in
+                                             (("received", 1), ("finished", -1), ("stopped", -1), ("closed", -1)))
+        for row in rollup.overdue(self.as_of, filters=self.filters, by=(column,)):
+            cell(row[column]).overdue += int(row["n"])
+        if key != "procedure":
+            for k, (n, full, postal) in self._offered(column).items():
+                row = cell(k)
+                row.offered, row.offered_full_online, row.offered_postal = n, full, postal
+        self._rows[key] = out
+        return out
+
+    def _offered(self, column):
+        """Published (agency, procedure) pairs, and those offered full online, per agency or field."""
+        through = ProcedureVersion.agencies.through.objects.filter(procedureversion__status="published")
+        f = self.filters
+        if f.agency_ids is not None:
+            through = through.filter(agency_id__in=f.agency_ids)
+        if f.field_id is not None:
+            through = through.filter(procedureversion__field_id=f.field_id)
+        if f.procedure_id is not None:
+            through = through.filter(procedureversion__procedure_id=f.procedure_id)
+        name = "agency_id" if column == "agency_id" else "procedureversion__field_id"
+        postal = Q(procedureversion__postal_reception=True) | Q(procedureversion__postal_return=True)
+        return {r[name]: (r["n"], r["full"], r["postal"]) for r in through.values(name).annotate(
+            n=Count("id"), full=Count("id", filter=Q(procedureversion__online_level__is_full_online=True)),
+            postal=Count("id", filter=postal))}
 
     def satisfaction(self):
         if self._satisfaction is None:
@@ -527,64 +548,48 @@ class Cube:
                                   satisfaction.publication(period.start, period.end).agencies}
         return self._satisfaction
 
+    def _add_satisfaction(self, row, tally):
+        from motcua.portal.satisfaction import Tally
+        row.satisfaction = row.satisfaction or Tally()
+        for name in ("total", "very", "satisfied_only", "dissatisfied"):
+            setattr(row.satisfaction, name, getattr(row.satisfaction, name) + getattr(tally, name))
+
     def group(self, group: str) -> list[Figures]:
         """Rows grouped by agency / level / field / procedure, labelled, largest first."""
-        index = {"agency": 0, "level": None, "field": 1, "procedure": 2}[group]
-        levels = dict(AdminUnit.Level.choices)
-
-        def key_of(agency_id, field_id, procedure_id):
-            if group == "level":
-                agency = self.agencies.get(agency_id)
-                return agency.unit.level if agency else ""
-            return (agency_id, field_id, procedure_id)[index]
-
-        out: dict = {}
-        for (agency_id, field_id, procedure_id), cell in self.base.items():
-            k = key_of(agency_id, field_id, procedure_id)
-            out.setdefault(k, Figures(key=k)).absorb(cell)
-        if group != "procedure":
-            for (agency_id, field_id), (n, full) in self.offered.items():
-                k = key_of(agency_id, field_id, None)
-                row = out.setdefault(k, Figures(key=k))
-                row.offered = (row.offered or 0) + n
-                row.offered_full_online = (row.offered_full_online or 0) + full
-        if group in ("agency", "level"):
-            tallies = self.satisfaction()
-            from motcua.portal.satisfaction import Tally
-            for agency_id, tally in tallies.items():
-                if self.selection.filters.agency_ids is not None and agency_id not in self.selection.filters.agency_ids:
-                    continue
-                if self.selection.field or self.selection.procedure:
-                    continue
-                k = agency_id if group == "agency" else (self.agencies[agency_id].unit.level
-                                                         if agency_id in self.agencies else None)
-                if k is None or k not in out:
-                    continue
-                row = out[k]
-                row.satisfaction = row.satisfaction or Tally()
-                for name in ("total", "very", "satisfied_only", "dissatisfied"):
-                    setattr(row.satisfaction, name, getattr(row.satisfaction, name) + getattr(tally, name))
-        # Labels
-        if group == "agency":
-            for k, row in out.items():
-                agency = self.agencies.get(k)
-                row.label, row.code = (agency.name, agency.code) if agency else (str(k), "")
-        elif group == "level":
-            for k, row in out.items():
-                row.label, row.code = str(levels.get(k, k)), k
-        elif group == "field":
-            names = {f.pk: f for f in Field.objects.filter(pk__in=[k for k in out if k])}
-            for k, row in out.items():
-                f = names.get(k)
-                row.label, row.code = (f.name, f.code) if f else ("", "")
+        rated = not (self.selection.field or self.selection.procedure)
+        if group == "level":
+            levels = dict(AdminUnit.Level.choices)
+            out = {}
+            for agency_row in self.group("agency"):
+                agency = self.agencies.get(agency_row.key)
+                k = agency.unit.level if agency else ""
+                row = out.setdefault(k, Figures(key=k, label=str(levels.get(k, k)), code=k))
+                row.absorb(agency_row)
+                if agency_row.satisfaction is not None:
+                    self._add_satisfaction(row, agency_row.satisfaction)
+            rows = list(out.values())
         else:
-            procs = {p.pk: p for p in Procedure.objects.filter(pk__in=[k for k in out if k])
-                     .select_related("current_version")}
-            for k, row in out.items():
-                p = procs.get(k)
-                row.label = (p.current_version.name if p and p.current_version_id else (p.code if p else ""))
-                row.code = p.code if p else ""
-        rows = [r for r in out.values() if r.total or r.offered]
+            rows = list(self.rows(group).values())
+            if group == "agency":
+                tallies = self.satisfaction() if rated else {}
+                for row in rows:
+                    agency = self.agencies.get(row.key)
+                    row.label, row.code = (agency.name, agency.code) if agency else (str(row.key), "")
+                    if row.key in tallies:
+                        self._add_satisfaction(row, tallies[row.key])
+            elif group == "field":
+                names = {f.pk: f for f in Field.objects.filter(pk__in=[r.key for r in rows if r.key])}
+                for row in rows:
+                    f = names.get(row.key)
+                    row.label, row.code = (f.name, f.code) if f else ("", "")
+            else:
+                procs = {p.pk: p for p in Procedure.objects.filter(pk__in=[r.key for r in rows if r.key])
+                         .select_related("current_version")}
+                for row in rows:
+                    p = procs.get(row.key)
+                    row.label = p.current_version.name if p and p.current_version_id else (p.code if p else "")
+                    row.code = p.code if p else ""
+        rows = [r for r in rows if r.total or r.offered]
         rows.sort(key=lambda r: (-r.total, r.label))
         return rows
 
@@ -593,22 +598,20 @@ class Cube:
         for row in self.group("agency"):
             total.absorb(row)
             if row.satisfaction is not None:
-                from motcua.portal.satisfaction import Tally
-                total.satisfaction = total.satisfaction or Tally()
-                for name in ("total", "very", "satisfied_only", "dissatisfied"):
-                    setattr(total.satisfaction, name, getattr(total.satisfaction, name) + getattr(row.satisfaction, name))
+                self._add_satisfaction(total, row.satisfaction)
         return total
 
     def field_figures(self, field_id) -> Figures:
-        out = Figures(key=field_id)
-        for (agency_id, f_id, _p), cell in self.base.items():
-            if f_id == field_id:
-                out.absorb(cell)
-        return out
+        return self.rows("field").get(field_id) or Figures(key=field_id)
 
 
 def build_report(selection: Selection, *, now=None) -> Report:
     now = now or timezone.now()
+    with rollup.snapshot():
+        return _build_report(selection, now)
+
+
+def _build_report(selection: Selection, now) -> Report:
     cube = Cube(selection, now)
     rows = cube.group(selection.group)
     total = cube.total()
@@ -828,3 +831,89 @@ def public_board(params, *, now=None):
                              row.satisfaction.total if row.satisfaction else 0))
     rows.sort(key=lambda r: (r.on_time_rate is None, -(r.on_time_rate or 0), r.agency_name))
     return report, rows
+
+
+# ------------------------------------------------------------------------------------------- page helpers
+
+
+def bad_format_message(fmt: str) -> str:
+    return _("Định dạng “%(fmt)s” không được hỗ trợ; chọn xlsx, csv hoặc pdf.") % {"fmt": fmt}
+
+
+def page_number(raw) -> int:
+    try:
+        page = int(raw or 1)
+    except (TypeError, ValueError):
+        raise ReportError(_("Số trang không hợp lệ.")) from None
+    if page < 1 or page > 10_000:
+        raise ReportError(_("Số trang không hợp lệ."))
+    return page
+
+
+def as_of(selection: Selection, now=None) -> datetime.datetime:
+    return min(rollup.midnight(selection.period.stop), now or timezone.now())
+
+
+def group_choices(selection: Selection) -> list[tuple[str, str, bool]]:
+    return [(k, str(GROUP_LABELS[v]), v == selection.group) for k, v in GROUPS.items()]
+
+
+def period_choices(today: datetime.date, current: Period | None) -> dict:
+    """Shortcuts for the period picker: this and last year, quarters and months of this year."""
+    keys = [str(today.year), str(today.year - 1)]
+    keys += [f"{today.year}-Q{q}" for q in range(1, (today.month - 1) // 3 + 2)]
+    keys += [f"{today.year}-{m:02d}" for m in range(1, today.month + 1)]
+    keys += [f"{today.year - 1}-{m:02d}" for m in range(today.month + 1, 13)]
+    choices = [(k, period_of(k).label) for k in keys]
+    return {"choices": choices, "current": current.key if current else "",
+            "start": current.start.strftime("%d/%m/%Y") if current else "",
+            "end": current.end.strftime("%d/%m/%Y") if current else ""}
+
+
+def furthest_from_target(rows: list[Figures], book: TargetBook, *, n=10) -> list[tuple[Figures, Assessment]]:
+    """Agencies whose on-time rate is furthest below their target (those with a rate and a target)."""
+    out = []
+    for row in rows:
+        a = Assessment(Indicator.ON_TIME, str(Indicator.ON_TIME.label), row.on_time_rate,
+                       book.get(Indicator.ON_TIME, row.key))
+        if a.gap is not None and a.gap > 0:
+            out.append((row, a))
+    out.sort(key=lambda pair: (-pair[1].gap, pair[0].label))
+    return out[:n]
+
+
+def _f(value):
+    return float(value) if value is not None else None
+
+
+def dashboard_context(report: Report, *, now=None) -> dict:
+    selection, cube = report.selection, report.cube
+    book = TargetBook(selection.period.end.year)
+    points = trend(selection, now=now or report.generated_at)
+    by_agency = report.rows if selection.group == "agency" else cube.group("agency")
+    levels = cube.group("level") if not selection.level else []
+    fields = sorted(cube.group("field"), key=lambda r: -r.received)[:10] if not selection.field else []
+    on_time_target = book.get(Indicator.ON_TIME, selection.agency.pk if selection.agency else None)
+    t = report.total
+    charts = {
+        "trend": {"labels": [p.label for p in points], "received": [p.received for p in points],
+                  "finished": [p.finished for p in points], "rate": [_f(p.on_time_rate) for p in points],
+                  "target": _f(on_time_target)},
+        "channels": {"labels": [_("Trực tiếp"), _("Trực tuyến"), _("Bưu chính")],
+                     "values": [t.rc_counter, t.rc_online, t.rc_post]},
+        "levels": {"labels": [r.label for r in levels], "rate": [_f(r.on_time_rate) for r in levels],
+                   "received": [r.received for r in levels]},
+        "fields": {"labels": [r.label for r in fields], "received": [r.received for r in fields],
+                   "rate": [_f(r.on_time_rate) for r in fields]},
+    }
+    return {"report": report, "selection": selection, "total": t, "indicators": report.indicators,
+            "field_indicators": report.field_indicators, "rows": report.rows[:30], "row_count": len(report.rows),
+            "furthest": furthest_from_target(by_agency, book) if not selection.procedure else [],
+            "charts": charts, "points": points, "levels": levels, "fields": fields,
+            "group_choices": group_choices(selection)}
+
+
+def row_filters(selection: Selection, row) -> dict:
+    """The URL filter that narrows ``selection`` to one row of its grouping."""
+    key = {"agency": "co-quan", "field": "linh-vuc", "procedure": "thu-tuc", "level": "cap"}[selection.group]
+    return {key: row.code} if row is not None and row.code else {}

@@ -165,7 +165,6 @@ def scan(start, end, now, *, agency_ids=None, field_id=None):
                        "f_early", "f_on_time", "f_late", "f_refused", "in_progress", "within", "overdue",
                        "stopped", "closed", "supplements", "apologies", "returned", "returned_post"], 0)
     used = allowed = 0
-    pairs_used, pairs_postal = set(), set()
     for d in Dossier.objects.select_related("procedure_version").all():
         if agency_ids is not None and d.competent_agency_id not in agency_ids:
             continue
@@ -179,11 +178,8 @@ def scan(start, end, now, *, agency_ids=None, field_id=None):
         if S <= d.received_at < E:
             f["received"] += 1
             f["rc_" + d.channel] += 1
-            pair = (d.competent_agency_id, d.procedure_version.procedure_id)
-            pairs_used.add(pair)
             if d.channel == "post" or d.documents_by_post:
                 f["rc_by_post"] += 1
-                pairs_postal.add(pair)
         if d.finished_at and S <= d.finished_at < E:
             f["finished"] += 1
             f["f_" + d.timeliness] += 1
@@ -194,7 +190,6 @@ def scan(start, end, now, *, agency_ids=None, field_id=None):
             f["returned"] += 1
             if d.return_method == "post":
                 f["returned_post"] += 1
-                pairs_postal.add((d.competent_agency_id, d.procedure_version.procedure_id))
         if d.pk in ends and S <= ends[d.pk][1] < E:
             f["stopped" if ends[d.pk][0] == "stop" else "closed"] += 1
         if d.supplement_requested_at and S <= d.supplement_requested_at < E:
@@ -210,5 +205,4 @@ def scan(start, end, now, *, agency_ids=None, field_id=None):
     f["online_share"] = (Decimal(100) * f["rc_online"] / f["received"]).quantize(Decimal("0.1"), ROUND_HALF_UP) \
         if f["received"] else None
     f["used_seconds"], f["allowed_seconds"] = used, allowed
-    f["pairs_used"], f["pairs_postal"] = len(pairs_used), len(pairs_postal & pairs_used)
     return f

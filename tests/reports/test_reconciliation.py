@@ -23,7 +23,7 @@ def report(user, params=NOVEMBER, now=NOW):
 def figures_of(row):
     values = {name: getattr(row, name) for name in COUNTED}
     values.update(on_time_rate=row.on_time_rate, online_share=row.online_share, used_seconds=row.used_seconds,
-                  allowed_seconds=row.allowed_seconds, pairs_used=row.used, pairs_postal=row.used_postal)
+                  allowed_seconds=row.allowed_seconds)
     return values
 
 
@@ -53,12 +53,20 @@ def test_live_figures_match_a_direct_scan(november, users):
 
 def test_rolled_up_days_and_live_tail_give_the_same_figures(november, users):
     live, _ = report(users["thanhtra"])
+    by_procedure = {"ky": "2026-11", "nhom": "thu-tuc"}
+    agency_by_procedure = {"ky": "2026-11", "nhom": "thu-tuc", "co-quan": JUSTICE}
+    live_procedures = [figures_of(r) for r in report(users["thanhtra"], by_procedure)[0].rows]
+    live_agency_procedures = [figures_of(r) for r in report(users["thanhtra"], agency_by_procedure)[0].rows]
+    assert len(live_procedures) == 2
     done = rollup.refresh(now=at(2026, 11, 20, 3, 0))
     assert done["upto"] == datetime.date(2026, 11, 20) and done["days"] > 0 and done["months"] > 0
     rolled, _ = report(users["thanhtra"])
     assert figures_of(rolled.total) == figures_of(live.total)
     assert [figures_of(r) for r in rolled.rows] == [figures_of(r) for r in live.rows]
     assert_reconciles(users["thanhtra"])
+    # Every rollup family (per agency and field, per procedure, both) gives the live figures.
+    assert [figures_of(r) for r in report(users["thanhtra"], by_procedure)[0].rows] == live_procedures
+    assert [figures_of(r) for r in report(users["thanhtra"], agency_by_procedure)[0].rows] == live_agency_procedures
     # A refresh again (same day, later day) changes nothing.
     rollup.refresh(now=at(2026, 11, 20, 5, 0))
     rollup.refresh(now=NOW)

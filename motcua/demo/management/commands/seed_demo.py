@@ -19,6 +19,7 @@ DEMO_MODULES = [
     "motcua.portal.demo",
     "motcua.feedback.demo",
     "motcua.portal.payment_demo",
+    "motcua.reports.demo",
 ]
 
 
