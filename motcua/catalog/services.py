@@ -7,6 +7,7 @@ is immutable once published; amendments start from :func:`new_version_from`.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from dataclasses import dataclass
 from decimal import Decimal
 
 from auditlog.context import auditlog_value, set_actor
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch, TextField
 from django.db.models.functions import Cast
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import (
@@ -287,3 +289,75 @@ def current_version(code: str, include_abolished=True) -> ProcedureVersion | Non
                 Prefetch("documents", queryset=RequiredDocument.objects.order_by("order", "id")),
                 Prefetch("steps", queryset=ProcessStep.objects.select_related("agency").order_by("order")))
             .first())
+
+
+# --- what a reception reads from a version (cached per process) -----------------------------------
+
+@dataclass(frozen=True)
+class MandatoryDocument:
+    id: int
+    name: str
+    originals: int
+    copies: int
+
+
+@dataclass(frozen=True)
+class StepTemplate:
+    order: int
+    name: str
+    performer: str
+    agency_id: int | None
+    unit_name: str
+    role: str
+    budget: Decimal
+    is_inter_agency: bool
+
+
+@dataclass(frozen=True)
+class ReceptionRules:
+    """The parts of a version every reception reads: who may handle it, what must be handed in, the process."""
+
+    agency_ids: frozenset[int]                          # empty: any agency may be competent
+    mandatory_documents: tuple[MandatoryDocument, ...]  # in the version's order
+    steps: tuple[StepTemplate, ...]                     # by step order
+
+
+_reception_rules: dict[int, ReceptionRules] = {}
+
+
+def reception_rules(version: ProcedureVersion) -> ReceptionRules:
+    """The reception data of ``version``, read from the database once per process for a published version.
+
+    A version is immutable once published (amendments are new versions, see
+    :func:`new_version_from`), so counters receiving the same procedure all day need not read
+    its agencies, documents and steps again. A draft can still change and is read every time.
+    Any save or delete of a version, document, step or agency link in this process empties the
+    cache, so tests (whose rolled-back ids come back on SQLite) and the demo loader, which
+    refreshes its versions in place, never see old data in the process that wrote.
+    """
+    cached = _reception_rules.get(version.pk)
+    if cached is not None:
+        return cached
+    rules = ReceptionRules(
+        agency_ids=frozenset(version.agencies.values_list("pk", flat=True)),
+        mandatory_documents=tuple(
+            MandatoryDocument(*row) for row in version.documents.filter(mandatory=True)
+            .order_by("order", "id").values_list("id", "name", "originals", "copies")),
+        steps=tuple(
+            StepTemplate(*row) for row in version.steps.order_by("order").values_list(
+                "order", "name", "performer", "agency_id", "unit_name", "role", "budget", "is_inter_agency")))
+    if version.status != Status.DRAFT:
+        _reception_rules[version.pk] = rules
+    return rules
+
+
+def _forget_reception_rules(**_kwargs):
+    _reception_rules.clear()
+
+
+for _model in (ProcedureVersion, RequiredDocument, ProcessStep):
+    post_save.connect(_forget_reception_rules, sender=_model, dispatch_uid=f"reception_rules_save_{_model.__name__}")
+    post_delete.connect(_forget_reception_rules, sender=_model,
+                        dispatch_uid=f"reception_rules_delete_{_model.__name__}")
+m2m_changed.connect(_forget_reception_rules, sender=ProcedureVersion.agencies.through,
+                    dispatch_uid="reception_rules_agencies")

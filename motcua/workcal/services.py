@@ -10,10 +10,11 @@ the calendar tables — so an edit made in any process is used by the next compu
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,9 @@ WEEKDAYS = [gettext_lazy("Thứ Hai"), gettext_lazy("Thứ Ba"), gettext_lazy("T
 
 _cache: dict = {}
 _cache_lock = threading.Lock()
+# Inside revision_checked_once(): the revision token read by the block's first get_calendar().
+_block = threading.local()
+_NOT_READ = object()
 
 
 def _config() -> dict:
@@ -87,7 +91,7 @@ def get_calendar(agency=None) -> ar.WorkCalendar:
     One cheap query per call checks that the calendar tables have not changed since the
     cached calendar was built.
     """
-    token = CalendarRevision.current()
+    token = _revision_token()
     key = (_agency_id(agency), repr(sorted(_config().items())))
     cached = _cache.get(key)
     if cached is not None and cached[0] == token:
@@ -96,6 +100,42 @@ def get_calendar(agency=None) -> ar.WorkCalendar:
     with _cache_lock:
         _cache[key] = (token, calendar)
     return calendar
+
+
+@contextmanager
+def revision_checked_once():
+    """Inside the block, ``get_calendar()`` reads the calendar revision once instead of at every call.
+
+    For one action that computes several deadlines (a reception: the clock start, the legal due
+    moment, the paper handover, each step): they all come from the same calendar and the action
+    saves a query per computation. A block inside another uses the outer block's check.
+    """
+    if hasattr(_block, "token"):
+        yield
+        return
+    _block.token = _NOT_READ
+    try:
+        yield
+    finally:
+        del _block.token
+
+
+def _revision_token():
+    token = getattr(_block, "token", None)
+    if token is None:  # outside revision_checked_once()
+        return _read_revision_token()
+    if token is _NOT_READ:
+        token = _block.token = _read_revision_token()
+    return token
+
+
+def _read_revision_token():
+    """``CalendarRevision.current()`` in plain SQL: run for every deadline, the ORM's query building
+    cost more than the query itself."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {CalendarRevision._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def clear_cache() -> None:
