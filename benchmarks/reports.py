@@ -77,6 +77,7 @@ def parse_args(argv=None):
                         help="how long the concurrent writer runs while pages are timed (default: as long as "
                              "the timing takes)")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the main queries")
+    parser.add_argument("--profile", metavar="PAGE", help="print a Python profile of one page (a name below)")
     parser.add_argument("--batch", type=int, default=20_000, help="rows per COPY batch (default 20,000)")
     args = parser.parse_args(argv)
     if args.dossiers is None:
@@ -521,6 +522,21 @@ def main(argv=None):
         if args.explain:
             explain(today)
         page_list = pages(departments, communes, today)
+        if args.profile:
+            import cProfile
+            import pstats
+            from django.db import connection as conn
+            from django.test.utils import CaptureQueriesContext
+            name, path, params = next(p for p in page_list if p[0] == args.profile)
+            client.get(path, params)
+            with CaptureQueriesContext(conn) as ctx:
+                profiler = cProfile.Profile()
+                profiler.enable()
+                client.get(path, params)
+                profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:12]:
+                print(q["time"], q["sql"][:300])
         print("Pages, nothing else running:", flush=True)
         for name, path, params in page_list:   # warm-up
             client.get(path, params)
@@ -561,9 +577,8 @@ def main(argv=None):
             figures.append((f"busy_{name}_p95", _common.percentile(busy[name], 95) * 1000, "ms"))
         worst = max(_common.percentile(quiet[n], 95) for n, _p, _q in page_list if not n.startswith("export_pdf"))
         worst_busy = max(_common.percentile(busy[n], 95) for n, _p, _q in page_list if not n.startswith("export_pdf"))
-        ok_during = all(a == b for key, (a, b) in checks_during.items() if key != "identity") \
-            and checks_during["identity"]
-        ok_after = all(a == b for key, (a, b) in checks_after.items() if key != "identity") and checks_after["identity"]
+        ok_during = all(v is True or (v is not False and v[0] == v[1]) for v in checks_during.values())
+        ok_after = all(v is True or (v is not False and v[0] == v[1]) for v in checks_after.values())
         figures += [("worst_p95_without_pdf", worst * 1000, "ms"), ("busy_worst_p95_without_pdf", worst_busy * 1000, "ms"),
                     ("concurrent_receptions", receptions, "dossiers"),
                     ("concurrent_reception_rate", receptions / busy_seconds, "dossiers/s"),

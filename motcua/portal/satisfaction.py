@@ -254,9 +254,10 @@ def _counts(column):
 
 
 def publication(start: datetime.date | None = None, end: datetime.date | None = None, *, by: str = "competent",
-                agency: Agency | None = None) -> Publication:
+                agency: Agency | None = None, criteria: bool = True) -> Publication:
     """Satisfaction per agency (by competent or receiving agency) over [start, end], and per criterion
-    for ``agency`` (or the whole province). Two grouped queries, no personal data."""
+    for ``agency`` (or the whole province) unless ``criteria`` is False (the reports only need the
+    per-agency rates). Two grouped queries, no personal data."""
     if by not in BY_FIELDS:
         raise RatingError(_("Cách nhóm không hợp lệ."))
     if start and end and start > end:
@@ -279,9 +280,9 @@ def publication(start: datetime.date | None = None, end: datetime.date | None = 
     if agency is not None:
         scores = scores.filter(**{f"rating__{column}": agency})
     by_criterion = {row["criterion"]: row for row in
-                    scores.order_by().values("criterion").annotate(**_counts("level"))}
-    criteria = []
-    for criterion in Criterion:
+                    scores.order_by().values("criterion").annotate(**_counts("level"))} if criteria else {}
+    wanted, criteria = criteria, []
+    for criterion in Criterion if wanted else []:
         row = by_criterion.get(criterion.value)
         tally = Tally(row["total"], row["very"], row["satisfied_only"], row["dissatisfied"]) if row else Tally()
         criteria.append(CriterionRates(criterion.value, str(criterion.label), tally))

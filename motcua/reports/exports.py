@@ -278,6 +278,9 @@ def sign_as(report, user) -> None:
     report.place = place_name(agency)
 
 
+WEB_ROWS = 300  # the page shows the largest rows; the exports carry them all
+
+
 def web_rows(report) -> list[dict]:
     """The web table's rows, formatted once: label and [(text, dossier list URL or "")] per column."""
     from django.urls import reverse
@@ -292,5 +295,5 @@ def web_rows(report) -> list[dict]:
         return [(vn_number(getattr(row, c.key), c.kind),
                  f"{base}?{query}&chi-so={c.measure}" if c.measure else "") for c in COLUMNS]
 
-    rows = [{"label": r.label, "cells": one(r, row_filters(sel, r))} for r in report.rows]
+    rows = [{"label": r.label, "cells": one(r, row_filters(sel, r))} for r in report.rows[:WEB_ROWS]]
     return rows + [{"label": str(_("Tổng cộng")), "cells": one(report.total, {}), "total": True}]

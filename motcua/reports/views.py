@@ -53,7 +53,7 @@ def table(request):
         return response
     return render(request, "reports/table.html", {
         "report": report, "selection": selection, "columns": exports.COLUMNS, "groups": exports.header_groups(),
-        "table_rows": exports.web_rows(report),
+        "table_rows": exports.web_rows(report), "web_rows": exports.WEB_ROWS,
         "periods": _period_choices(selection), "group_choices": services.group_choices(selection)})
 
 

@@ -206,3 +206,12 @@ def scan(start, end, now, *, agency_ids=None, field_id=None):
         if f["received"] else None
     f["used_seconds"], f["allowed_seconds"] = used, allowed
     return f
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_counts():
+    """The catalogue counts are cached for minutes; ids are reused between tests."""
+    from django.core.cache import cache
+    cache.delete("reports:offered_pairs")
+    yield
+    cache.delete("reports:offered_pairs")
