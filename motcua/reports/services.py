@@ -133,9 +133,7 @@ def parse_period(params, today: datetime.date | None = None) -> Period:
         period = Period(start, end, _("Từ %(a)s đến %(b)s") % {"a": start.strftime("%d/%m/%Y"),
                                                                "b": end.strftime("%d/%m/%Y")}, "")
     else:
-        period = Period(datetime.date(today.year, 1, 1), today,
-                        _("Năm %(y)s (đến %(d)s)") % {"y": today.year, "d": today.strftime("%d/%m/%Y")}, "")
-        period = Period(period.start, period.end, period.label, "")
+        period = period_of(str(today.year))
     if (period.end - period.start).days > MAX_DAYS:
         raise ReportError(_("Kỳ báo cáo dài quá 5 năm; vui lòng chọn kỳ ngắn hơn."))
     if period.start > today:
@@ -916,6 +914,8 @@ def dashboard_context(report: Report, *, now=None) -> dict:
     on_time_target = book.get(Indicator.ON_TIME, selection.agency.pk if selection.agency else None)
     t = report.total
     charts = {
+        "text": {"received": _("Tiếp nhận mới"), "finished": _("Đã giải quyết"), "rate": _("Tỉ lệ đúng hạn"),
+                 "target": _("Chỉ tiêu đúng hạn")},
         "trend": {"labels": [p.label for p in points], "received": [p.received for p in points],
                   "finished": [p.finished for p in points], "rate": [_f(p.on_time_rate) for p in points],
                   "target": _f(on_time_target)},
@@ -927,7 +927,8 @@ def dashboard_context(report: Report, *, now=None) -> dict:
                    "rate": [_f(r.on_time_rate) for r in fields]},
     }
     return {"report": report, "selection": selection, "total": t, "indicators": report.indicators,
-            "field_indicators": report.field_indicators, "rows": report.rows[:30], "row_count": len(report.rows),
+            "field_indicators": report.field_indicators, "rows": [r for r in report.rows if r.total][:30],
+            "row_count": len(report.rows),
             "furthest": furthest_from_target(by_agency, book) if not selection.procedure else [],
             "charts": charts, "points": points, "levels": levels, "fields": fields,
             "group_choices": group_choices(selection)}

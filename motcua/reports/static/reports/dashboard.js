@@ -4,6 +4,7 @@
   var node = document.getElementById("report-charts");
   if (!node || !window.Chart) { return; }
   var data = JSON.parse(node.textContent);
+  var text = data.text;
   var small = window.matchMedia("(max-width: 575.98px)").matches;
   var big = window.matchMedia("(min-width: 1600px)").matches;
   Chart.defaults.font.size = small ? 11 : (big ? 16 : 13);
@@ -25,13 +26,13 @@
   if (el("chart-trend")) {
     var t = data.trend;
     var sets = [
-      { type: "bar", label: "Tiếp nhận mới", data: t.received, backgroundColor: "#90caf9", yAxisID: "count" },
-      { type: "bar", label: "Đã giải quyết", data: t.finished, backgroundColor: blue, yAxisID: "count" },
-      { type: "line", label: "Tỉ lệ đúng hạn", data: t.rate, borderColor: green, backgroundColor: green,
+      { type: "bar", label: text.received, data: t.received, backgroundColor: "#90caf9", yAxisID: "count" },
+      { type: "bar", label: text.finished, data: t.finished, backgroundColor: blue, yAxisID: "count" },
+      { type: "line", label: text.rate, data: t.rate, borderColor: green, backgroundColor: green,
         yAxisID: "rate", tension: 0.2, spanGaps: true, pointRadius: small ? 2 : 3 }
     ];
     if (t.target !== null) {
-      sets.push({ type: "line", label: "Chỉ tiêu đúng hạn", data: t.labels.map(function () { return t.target; }),
+      sets.push({ type: "line", label: text.target, data: t.labels.map(function () { return t.target; }),
         borderColor: red, borderDash: [6, 4], pointRadius: 0, yAxisID: "rate" });
     }
     new Chart(el("chart-trend"), {
@@ -54,7 +55,7 @@
     if (!el(id)) { return; }
     new Chart(el(id), {
       type: "bar",
-      data: { labels: block.labels, datasets: [{ label: "Tỉ lệ đúng hạn", data: block.rate,
+      data: { labels: block.labels, datasets: [{ label: text.rate, data: block.rate,
         backgroundColor: block.rate.map(function (v) { return v !== null && v < 95 ? red : green; }) }] },
       options: { indexAxis: horizontal ? "y" : "x", plugins: { legend: { display: false }, tooltip: tooltip("pct") },
         scales: horizontal ? { x: { min: 0, max: 100, ticks: { callback: function (v) { return v + " %"; } } } }
@@ -66,7 +67,7 @@
     new Chart(el("chart-fields"), {
       type: "bar",
       data: { labels: data.fields.labels.map(function (s) { return s.length > 40 ? s.slice(0, 38) + "…" : s; }),
-              datasets: [{ label: "Tiếp nhận mới", data: data.fields.received, backgroundColor: blue }] },
+              datasets: [{ label: text.received, data: data.fields.received, backgroundColor: blue }] },
       options: { indexAxis: "y", plugins: { legend: { display: false }, tooltip: tooltip() },
                  scales: { x: { beginAtZero: true, ticks: { callback: function (v) { return nf.format(v); } } } } }
     });
