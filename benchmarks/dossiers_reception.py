@@ -361,11 +361,12 @@ def main(argv=None):
             per = (run["client_cpu"] + run["server_cpu"]) / max(1, len(latencies))
             figures += [
                 ("server_cpu_per_reception", run["server_cpu"] / max(1, len(latencies)) * 1000, "ms"),
-                ("server_cpu_per_reception_alone", alone_server_cpu * 1000, "ms"),
                 # What the two cores could do if nothing serialised and nothing else ran (WAL writer,
                 # huey queue, other programs excluded): a ceiling, not a measurement.
                 ("cpu_bound_ceiling", (os.cpu_count() or 1) / per if per else 0.0, "dossiers/s"),
             ]
+        if alone_server_cpu is not None:  # PostgreSQL only: SQLite runs inside the receiver
+            figures.append(("server_cpu_per_reception_alone", alone_server_cpu * 1000, "ms"))
         figures.append(("load_average_at_start", load_before, ""))
         if single_rate is not None:
             figures.append(("single_receiver_profiled_throughput", single_rate, "dossiers/s"))
