@@ -14,7 +14,8 @@ reconcile with a direct count of the dossier table.
 
     .venv/bin/python benchmarks/reports.py                 # PostgreSQL, 1,000,000 dossiers
     .venv/bin/python benchmarks/reports.py --small         # 60,000 dossiers (make bench)
-    .venv/bin/python benchmarks/reports.py -n 10000000     # the full city
+    .venv/bin/python benchmarks/reports.py -n 10000000     # the full city, every row generated in Python
+    .venv/bin/python benchmarks/reports.py -n 1000000 --replicas 9   # 10,000,000: 1M generated + 9 copies
     .venv/bin/python benchmarks/reports.py --explain       # + EXPLAIN ANALYZE of the main queries
 
 PostgreSQL: postgres://postgres@127.0.0.1:5432 (``BENCH_PG_URL``), database ``motcua_bench_reports``
@@ -79,6 +80,9 @@ def parse_args(argv=None):
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the main queries")
     parser.add_argument("--profile", metavar="PAGE", help="print a Python profile of one page (a name below)")
     parser.add_argument("--batch", type=int, default=20_000, help="rows per COPY batch (default 20,000)")
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="after generating --dossiers with COPY, copy them this many more times on the server "
+                             "(INSERT … SELECT, moments shifted by 0–6 h): -n 1000000 --replicas 9 is 10,000,000")
     args = parser.parse_args(argv)
     if args.dossiers is None:
         args.dossiers = 60_000 if args.small else 1_000_000
@@ -332,12 +336,26 @@ def load_dossiers(args, plans, cumulative, now, rng):
                         buffers[model] = []
             if n % 500_000 == 0:
                 print(f"  {n:,} dossiers, {time.perf_counter() - t0:.0f} s", flush=True)
+        generated = ids[Dossier] = args.dossiers
+        if args.replicas:
+            print(f"  {generated:,} generated in {time.perf_counter() - t0:.0f} s; {args.replicas} server-side "
+                  f"replicas …", flush=True)
+            with connection.cursor() as cursor:
+                for k in range(1, args.replicas + 1):
+                    replicate(cursor, tables, ids, generated, k)
+                    print(f"  replica {k}: {generated * (k + 1):,} dossiers, {time.perf_counter() - t0:.0f} s",
+                          flush=True)
+            factor = args.replicas + 1
+            for key in counts:
+                counts[key] *= factor
+            ids = {m: v * factor for m, v in ids.items()}
         written = time.perf_counter() - t0
         t1 = time.perf_counter()
         with connection.cursor() as cursor:
             for model in tables:
                 cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                               [model._meta.db_table, max(ids[model], 1) if model is not Dossier else args.dossiers])
+                               [model._meta.db_table, max(ids[model], 1) if model is not Dossier else
+                                generated * (args.replicas + 1)])
             for _index_name, definition in dropped:
                 cursor.execute(definition)
         indexes = time.perf_counter() - t1
@@ -345,6 +363,44 @@ def load_dossiers(args, plans, cumulative, now, rng):
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return counts, written, indexes, time.perf_counter() - t2, len(dropped)
+
+
+def replicate(cursor, tables, ids, base, k):
+    """Copy the generated rows once more on the server (INSERT … SELECT): ids shifted past the base,
+    every moment moved back by 0–6 hours (the same for a dossier and what belongs to it), codes suffixed.
+    """
+    from django.db import models as m
+    from motcua.dossiers.models import Dossier, DossierEvent
+    from motcua.portal.models import SatisfactionRating, SatisfactionScore
+    owner = {Dossier: "id", SatisfactionScore: None}
+    for model in tables:
+        offset = ids[model]
+        dossier_col = owner.get(model, "dossier_id")
+        if model is SatisfactionScore:
+            shift = None
+        else:
+            shift = f"make_interval(mins => (({dossier_col} * 7919 + {k * 104729}) % 360)::int)"
+        columns, exprs = [], []
+        for field in model._meta.concrete_fields:
+            col = field.column
+            columns.append(f'"{col}"')
+            if col == "id":
+                exprs.append(f"id + {offset * k}")
+            elif col == "dossier_id":
+                exprs.append(f"dossier_id + {base * k}")
+            elif col == "rating_id":
+                exprs.append(f"rating_id + {ids[SatisfactionRating] * k}")
+            elif model is Dossier and col == "code":
+                exprs.append(f"code || '.{k}'")
+            elif isinstance(field, m.DateTimeField) and shift:
+                exprs.append(f'"{col}" - {shift}')
+            else:
+                exprs.append(f'"{col}"')
+        table = model._meta.db_table
+        limit = f"id <= {offset}"
+        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(exprs)} FROM {table} "
+                       f"WHERE {limit}")
+    del DossierEvent
 
 
 # ------------------------------------------------------------------------------------------- concurrent work
@@ -481,7 +537,8 @@ def explain(today):
 
 def main(argv=None):
     args = parse_args(argv)
-    with _common.bench_database("reports") as backend:
+    total = args.dossiers * (args.replicas + 1)
+    with _common.bench_database("reports" if args.small else f"reports_{total}") as backend:
         if backend != "postgresql":
             raise SystemExit("PostgreSQL only")
         from django.test import Client

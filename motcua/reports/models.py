@@ -106,6 +106,8 @@ class Rollup(models.Model):
     closed = models.IntegerField(default=0)
     supplements = models.IntegerField(default=0)
     apologies = models.IntegerField(default=0)
+    # Balance rows only: dossiers open and past their legal due moment at the month's start.
+    overdue = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         indexes = [models.Index(fields=["grain", "day", "agency"], name="rollup_grain_day"),

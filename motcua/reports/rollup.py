@@ -206,6 +206,9 @@ def refresh(now: datetime.datetime | None = None, *, rebuild: bool = False) -> d
         return ", ".join(k if k in kept else f"0 AS {k}" for k in KEYS), ", ".join(kept)
 
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # the grouping of a full rebuild fits in memory
+                cursor.execute("SET LOCAL work_mem = '256MB'")
         state, _ = RollupState.objects.select_for_update().get_or_create(pk=1)
         if state.upto is not None and state.upto > upto:
             rebuild = True  # the clock went back (tests, restored backups): start again
@@ -217,20 +220,26 @@ def refresh(now: datetime.datetime | None = None, *, rebuild: bool = False) -> d
         start = min(start, upto)
         day_grains = [f[0] for f in FAMILIES.values()]
         Rollup.objects.filter(grain__in=day_grains, day__gte=start).delete()
-        parts, params = live_parts(midnight(start), midnight(upto))
         insert = f"INSERT INTO {table} (grain, day, agency_id, field_id, procedure_id, {cols}) "
+        days = 0
         with connection.cursor() as cursor:
-            cursor.execute(insert + f"SELECT 'd', bucket, agency_id, field_id, procedure_id, {sums} FROM ("
-                           + " UNION ALL ".join(parts) + ") u GROUP BY bucket, agency_id, field_id, procedure_id",
-                           params)
-            days = cursor.rowcount
-            for family in ("field", "procedure"):
-                day_grain = FAMILIES[family][0]
-                select, group = keys_of(family)
-                cursor.execute(insert + f"SELECT %s, day, {select}, {sums} FROM {table} "
-                               f"WHERE grain = 'd' AND day >= %s AND day < %s GROUP BY day, {group}",
-                               [day_grain, start, upto])
+            # A month of days per statement: the groupings stay in memory however long the history.
+            low = start
+            while low < upto:
+                high = min(_next_month(low), upto)
+                parts, params = live_parts(midnight(low), midnight(high))
+                cursor.execute(insert + f"SELECT 'd', bucket, agency_id, field_id, procedure_id, {sums} FROM ("
+                               + " UNION ALL ".join(parts) + ") u GROUP BY bucket, agency_id, field_id, procedure_id",
+                               params)
                 days += cursor.rowcount
+                for family in ("field", "procedure"):
+                    day_grain = FAMILIES[family][0]
+                    select, group = keys_of(family)
+                    cursor.execute(insert + f"SELECT %s, day, {select}, {sums} FROM {table} "
+                                   f"WHERE grain = 'd' AND day >= %s AND day < %s GROUP BY day, {group}",
+                                   [day_grain, low, high])
+                    days += cursor.rowcount
+                low = high
             month = _first_of_month(start)
             months = 0
             while _next_month(month) <= upto:
@@ -251,6 +260,17 @@ def refresh(now: datetime.datetime | None = None, *, rebuild: bool = False) -> d
                         f"WHERE grain = %s AND day = %s) x GROUP BY {group} HAVING SUM(n) <> 0",
                         [balance_grain, after, balance_grain, month, month_grain, month])
                     months += cursor.rowcount
+                    # The overdue stock at the month start, for trend charts (one exact count per family).
+                    at = midnight(after)
+                    sources = _overdue_sources(ALL, ", ".join(f"{x} AS {k}" for x, k in zip(
+                        [_KEY_SQL[k] for k in kept], kept)), ", ".join(_KEY_SQL[k] for k in kept))
+                    values = {"due_before": at, "received_before": at, "ended_from": at}
+                    zeros = ", ".join("0" for _m in MEASURES)
+                    cursor.execute(
+                        f"INSERT INTO {table} (grain, day, agency_id, field_id, procedure_id, {cols}, overdue) "
+                        f"SELECT %s, %s, {select}, {zeros}, SUM(n) FROM ("
+                        + " UNION ALL ".join(q for q, _names in sources) + f") u GROUP BY {group}",
+                        [balance_grain, after] + [p for _q, names in sources for p in _bind(names, values)])
                 month = after
         state.upto, state.refreshed_at = upto, timezone.now()
         state.save()
@@ -357,6 +377,9 @@ def flows(start: datetime.date, end: datetime.date, *, filters: Filters = ALL, b
     return period, before
 
 
+_KEY_SQL = {"agency_id": "d.competent_agency_id", "field_id": "v.field_id", "procedure_id": "v.procedure_id"}
+
+
 def _overdue_sources(filters: Filters, select: str, group: str):
     """The three kinds of dossiers open at T and past due, as (SQL, parameter names):
     still open now; finished after T (late); stopped or closed after T."""
@@ -371,7 +394,8 @@ def _overdue_sources(filters: Filters, select: str, group: str):
          f"AND d.finished_at >= %s AND d.legal_due_at < %s AND d.received_at < %s{fsql} GROUP BY {group}",
          ["ended_from", "due_before", "received_before", *fparams]),
         (f"SELECT {select.replace('d.finished_at', 'e.at')}, COUNT(*) AS n FROM {E} e JOIN {D} d ON d.id = e.dossier_id "
-         f"{join} WHERE e.action IN ('stop', 'close_unsupplemented') AND e.at >= %s AND d.legal_due_at < %s "
+         f"{join} WHERE e.action IN ('stop', 'close_unsupplemented') AND d.status IN ('stopped', 'closed') "
+         f"AND e.at >= %s AND d.legal_due_at < %s "
          f"AND d.received_at < %s{fsql} GROUP BY {group.replace('d.finished_at', 'e.at')}",
          ["ended_from", "due_before", "received_before", *fparams]),
     ]
@@ -429,3 +453,18 @@ def _as_date(value):
         return value
     return datetime.date.fromisoformat(str(value)[:10])
 
+
+
+def overdue_at_month_starts(months: list[datetime.date], *, filters: Filters = ALL) -> dict[datetime.date, int]:
+    """The overdue stock at month starts already rolled up (balance rows), {month start: count}."""
+    if not months:
+        return {}
+    family = family_for((), filters)
+    balance_grain = FAMILIES[family][2]
+    fsql, fparams = filters.sql("r.agency_id", "r.field_id", "r.procedure_id")
+    marks = ", ".join(["%s"] * len(months))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT r.day, SUM(r.overdue) FROM {Rollup._meta.db_table} r WHERE r.grain = %s "
+                       f"AND r.day IN ({marks}){fsql} GROUP BY r.day", [balance_grain, *months, *fparams])
+        found = {_as_date(day): int(n or 0) for day, n in cursor.fetchall()}
+    return {m: found.get(m, 0) for m in months}

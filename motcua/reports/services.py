@@ -505,6 +505,7 @@ class Cube:
         self.as_of = min(rollup.midnight(selection.period.stop), now)
         self.filters = selection.filters
         self._rows: dict[str, dict] = {}
+        self._base: dict[tuple, tuple] = {}
         self._satisfaction = None
         self._agencies = None
 
@@ -528,13 +529,19 @@ class Cube:
                 out[k] = Figures(key=k)
             return out[k]
 
-        rows, before = rollup.flows(period.start, period.stop, filters=self.filters, by=(column,), now=self.now)
+        # Agencies and fields come from one read per (agency, field); procedures from their own.
+        by = ("procedure_id",) if key == "procedure" else ("agency_id", "field_id")
+        if by not in self._base:
+            self._base[by] = (
+                rollup.flows(period.start, period.stop, filters=self.filters, by=by, now=self.now),
+                rollup.overdue(self.as_of, filters=self.filters, by=by))
+        (rows, before), overdue_rows = self._base[by]
         for row in rows:
             cell(row[column]).add_measures(row)
         for row in before:
             cell(row[column]).carried += sum(int(row[m] or 0) * sign for m, sign in
                                              (("received", 1), ("finished", -1), ("stopped", -1), ("closed", -1)))
-        for row in rollup.overdue(self.as_of, filters=self.filters, by=(column,)):
+        for row in overdue_rows:
             cell(row[column]).overdue += int(row["n"])
         if key != "procedure":
             for k, (n, full, postal) in self._offered(column).items():
@@ -696,7 +703,11 @@ def trend(selection: Selection, *, now=None) -> list[TrendPoint]:
     ends = {s: (s + datetime.timedelta(days=1) if daily else rollup._next_month(s)) for s in starts}
     today = timezone.localdate(now)
     midnights = [min(e, period.stop) for e in ends.values() if min(e, period.stop) <= today]
-    series = rollup.overdue_series(midnights, filters=selection.filters)
+    upto = rollup.watermark()
+    # Month starts already rolled up carry their overdue stock; other midnights are counted live.
+    stored = [m for m in midnights if not daily and m.day == 1 and upto and m <= upto]
+    series = rollup.overdue_at_month_starts(stored, filters=selection.filters)
+    series.update(rollup.overdue_series([m for m in midnights if m not in series], filters=selection.filters))
     points = []
     for s in starts:
         e = min(ends[s], period.stop)
