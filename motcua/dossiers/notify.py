@@ -133,16 +133,24 @@ class FileSmsProvider:
 
 def deliver(notification_id: int) -> bool:
     """Send one notification unless already sent (idempotent). Returns True when sent now."""
-    updated = Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
-    notification = updated.first()
+    return deliver_message(Notification, notification_id)
+
+
+def deliver_message(model, notification_id: int) -> bool:
+    """Send one row of a notification ``model`` (channel, recipient, subject, body, sent_at, error).
+
+    Shared by the dossier and feedback notifications: at most once, failures recorded for the retry.
+    """
+    pending = model.objects.filter(pk=notification_id, sent_at__isnull=True)
+    notification = pending.first()
     if notification is None:
         return False
     try:
-        if notification.channel == Notification.Channel.EMAIL:
+        if notification.channel == "email":
             send_mail(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
         else:
             import_string(settings.SMS_PROVIDER)().send(notification.recipient, notification.body)
     except Exception as exc:  # noqa: BLE001 — a failed delivery is recorded and retried by the job
-        Notification.objects.filter(pk=notification_id).update(error=str(exc)[:1000])
+        model.objects.filter(pk=notification_id).update(error=str(exc)[:1000])
         raise
-    return bool(updated.update(sent_at=timezone.now(), error=""))
+    return bool(pending.update(sent_at=timezone.now(), error=""))

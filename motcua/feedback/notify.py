@@ -5,13 +5,12 @@ named in ``settings.SMS_PROVIDER`` (``motcua.dossiers.notify.FileSmsProvider`` b
 SMS, so one SMS gateway configuration serves both.
 """
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from motcua.dossiers import notify as dossier_notify
 from motcua.feedback.models import Feedback, Notification
 from motcua.orgs.models import StaffRole
 
@@ -129,16 +128,4 @@ def staff(feedback: Feedback, agency, roles, kind: str, subject: str, body: str)
 
 def deliver(notification_id: int) -> bool:
     """Send one notification unless already sent (idempotent). Returns True when sent now."""
-    pending = Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
-    notification = pending.first()
-    if notification is None:
-        return False
-    try:
-        if notification.channel == Notification.Channel.EMAIL:
-            send_mail(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
-        else:
-            import_string(settings.SMS_PROVIDER)().send(notification.recipient, notification.body)
-    except Exception as exc:  # noqa: BLE001 — a failed delivery is recorded and retried by the job
-        Notification.objects.filter(pk=notification_id).update(error=str(exc)[:1000])
-        raise
-    return bool(pending.update(sent_at=timezone.now(), error=""))
+    return dossier_notify.deliver_message(Notification, notification_id)
