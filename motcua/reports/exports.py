@@ -292,8 +292,12 @@ def web_rows(report) -> list[dict]:
 
     def one(row, filters):
         query = urlencode(sel.query(nhom=None, **filters))
-        return [(vn_number(getattr(row, c.key), c.kind),
-                 f"{base}?{query}&chi-so={c.measure}" if c.measure else "") for c in COLUMNS]
+        cells = []
+        for c in COLUMNS:
+            value = getattr(row, c.key)
+            # Only figures with dossiers behind them link to the list.
+            cells.append((vn_number(value, c.kind), f"{base}?{query}&chi-so={c.measure}" if c.measure and value else ""))
+        return cells
 
     rows = [{"label": r.label, "cells": one(r, row_filters(sel, r))} for r in report.rows[:WEB_ROWS]]
     return rows + [{"label": str(_("Tổng cộng")), "cells": one(report.total, {}), "total": True}]
