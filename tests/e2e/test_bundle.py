@@ -38,8 +38,10 @@ def test_paper_bundle_passes_from_the_ward_to_the_police(live_server, demo_data,
     # Reception: the bundle is found without diacritics on the ordinary reception page.
     receiver.goto(f"{base}/desk/tiep-nhan/")
     receiver.get_by_label(re.compile("Tên hoặc mã thủ tục")).fill("lien thong khai tu")
-    receiver.get_by_role("button", name="Tìm", exact=True).click()
-    receiver.get_by_role("link", name=bundle.name).click()
+    with receiver.expect_navigation():
+        receiver.get_by_role("button", name="Tìm", exact=True).click()
+    with receiver.expect_navigation():
+        receiver.get_by_role("link", name=bundle.name).click()
     expect(receiver.get_by_role("heading", name="Tiếp nhận hồ sơ liên thông")).to_be_visible()
     receiver.get_by_label("Họ tên người nộp").fill("Lê Văn Thành")
     receiver.get_by_label(re.compile("Số định danh cá nhân")).fill("037085001122")

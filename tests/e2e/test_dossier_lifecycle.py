@@ -130,8 +130,11 @@ def test_dossier_through_two_agencies_with_supplement_apology_and_extension(live
     receiver.goto(f"{base}/desk/")
     receiver.get_by_role("link", name="Tiếp nhận hồ sơ mới").click()
     receiver.get_by_label(re.compile("Tên hoặc mã thủ tục")).fill("ly lich tu phap")
-    receiver.get_by_role("button", name="Tìm", exact=True).click()
-    receiver.get_by_role("link", name=re.compile("^Cấp Phiếu lý lịch tư pháp")).click()
+    # Wait for each page: the live search (HTMX) may still swap the results while the form submits.
+    with receiver.expect_navigation():
+        receiver.get_by_role("button", name="Tìm", exact=True).click()
+    with receiver.expect_navigation():
+        receiver.get_by_role("link", name=re.compile("^Cấp Phiếu lý lịch tư pháp")).click()
     expect(receiver.get_by_role("heading", name="Tiếp nhận hồ sơ")).to_be_visible()
     expect(receiver.get_by_label("Nơi tiếp nhận")).to_have_value(
         str(_agency_pk(CENTRE_HOALU)))
