@@ -154,7 +154,9 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["motcua.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Off: with it, every integer a template prints is grouped, so a link to dossier 1164 read
+# "?procedure=1.164" once the ids passed 999. Amounts are grouped where shown (money, grouped, vn).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -176,6 +178,10 @@ if os.environ.get("CACHE_REDIS_URL"):
                           "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "motcua")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered page fragments that are the same for every visitor (the anonymous navigation bar): kept in
+# each process's memory, as a network round trip would cost more than rendering them.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                       "TIMEOUT": 3600}
 
 # Reverse proxies in front of the app whose X-Forwarded-For may be trusted (0: use the socket's
 # address). A client can write any X-Forwarded-For, so trusting it by default would let anyone

@@ -219,6 +219,20 @@ def test_reception_step_one_finds_procedure_without_diacritics_with_and_without_
     assert "Không tìm thấy thủ tục" in text(client.get(reverse("dossiers:receive") + "?q=khong co gi"))
 
 
+def test_ids_in_links_are_never_grouped_by_the_vietnamese_number_format():
+    """Regression: with thousands grouping on, dossier 1164's link read "?procedure=1.164" (the picker again)."""
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+    from django.template.loader import render_to_string
+
+    assert Template("{{ n }}").render(Context({"n": 1164})) == "1164"
+    version = SimpleNamespace(pk=12345, name="Cấp Phiếu lý lịch tư pháp", procedure=SimpleNamespace(code="2.001417"),
+                              field=None)
+    page = render_to_string("dossiers/_procedure_results.html", {"searched": True, "results": [version], "bundles": []})
+    assert 'href="?procedure=12345"' in page
+
+
 def test_only_receivers_may_open_the_reception_screen(client, users, procedure):
     login(client, users, "thuly.tuphap")
     response = client.get(receive_url(procedure))
