@@ -20,8 +20,8 @@ PHONE_DIGITS = "5678"
 @pytest.fixture(autouse=True)
 def fresh_throttle(settings):
     """Each test starts with an empty throttle window (the cache outlives a test otherwise)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "lookup-tests"}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                                      "LOCATION": "lookup-tests"}}
     cache.clear()
     yield
     cache.clear()
