@@ -189,6 +189,8 @@ CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 # Public dossier lookup: wrong (code, last 4 phone digits) pairs allowed per client and window.
 PUBLIC_LOOKUP_THROTTLE = os.environ.get("PUBLIC_LOOKUP_THROTTLE", "10/15m")
+# The lookup runs as a prepared statement on PostgreSQL; 0 for a pooler that cannot keep them.
+PUBLIC_LOOKUP_PREPARED = os.environ.get("PUBLIC_LOOKUP_PREPARED", "1") == "1"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

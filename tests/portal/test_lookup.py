@@ -171,3 +171,15 @@ def test_public_names_are_refreshed_after_their_time_to_live(received_dossier, m
     Agency.objects.filter(pk=received_dossier.competent_agency_id).update(name="Sở Tư pháp tỉnh Ninh Bình")
     monkeypatch.setattr(lookup, "NAMES_TTL", -1)
     assert lookup.find(received_dossier.code, PHONE_DIGITS).competent_agency == "Sở Tư pháp tỉnh Ninh Bình"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+@pytest.mark.parametrize("prepared", [False, True])  # False first: statements outlive a test
+def test_lookup_runs_as_a_prepared_statement_unless_turned_off(received_dossier, settings, prepared):
+    settings.PUBLIC_LOOKUP_PREPARED = prepared
+    for _ in range(2):
+        assert lookup.find(received_dossier.code, PHONE_DIGITS).code == received_dossier.code
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ["%UNION ALL%dossiers_dossier%"])
+        assert cursor.fetchone()[0] == (1 if prepared else 0)
