@@ -2,7 +2,7 @@
 
 The rollup holds, per day (and per complete month), per competent agency, field and procedure,
 the counts of what *happened* that day: dossiers received, finished, returned, stopped, closed,
-supplement requests, apology letters. Past days never change (each of those moments is set once,
+supplement requests, apology letters, satisfaction ratings. Past days never change (each of those moments is set once,
 to the moment of the action), so a background job rolls them up once and reports read the
 rollup for closed days and the dossier table for the recent tail. See ``rollup.py``.
 """
@@ -62,6 +62,8 @@ MEASURES = [
     "received", "rc_counter", "rc_online", "rc_post", "rc_by_post",
     "finished", "f_early", "f_on_time", "f_late", "f_refused", "used_seconds", "allowed_seconds",
     "returned", "returned_post", "stopped", "closed", "supplements", "apologies",
+    # satisfaction ratings given that day (Đ33 survey scale), by the rated dossier's keys
+    "rated", "rated_very", "rated_satisfied", "rated_dissatisfied",
 ]
 
 
@@ -106,6 +108,10 @@ class Rollup(models.Model):
     closed = models.IntegerField(default=0)
     supplements = models.IntegerField(default=0)
     apologies = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0, db_default=0)
+    rated_very = models.IntegerField(default=0, db_default=0)
+    rated_satisfied = models.IntegerField(default=0, db_default=0)
+    rated_dissatisfied = models.IntegerField(default=0, db_default=0)
     # Balance rows only: dossiers open and past their legal due moment at the month's start.
     overdue = models.IntegerField(default=0, db_default=0)
 

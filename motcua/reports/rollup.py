@@ -4,10 +4,10 @@ A report is built from *flows* — what happened on each day — and from one *s
 
 * flows (per local day, competent agency, field, procedure): dossiers received (by channel, by post),
   finished (result issued or refused, early / on time / late, time used and time allowed),
-  returned (by post), stopped, closed for want of a supplement, supplement requests, apology letters.
-  Each is keyed by a moment that is set once, to the moment of the action (``received_at``,
-  ``finished_at``, ``returned_at``, ``supplement_requested_at``, the stop/close event, the letter's
-  approval), so a day, once over, never changes.
+  returned (by post), stopped, closed for want of a supplement, supplement requests, apology letters,
+  satisfaction ratings given (by level). Each is keyed by a moment that is set once, to the moment of
+  the action (``received_at``, ``finished_at``, ``returned_at``, ``supplement_requested_at``, the
+  stop/close event, the letter's approval, ``rated_at``), so a day, once over, never changes.
 * the dossiers open at a moment T are flows too: received before T minus ended (finished, stopped,
   closed) before T. Only "open and past its legal due moment at T" is read from the dossier table
   (``overdue``), through a partial index holding just the dossiers that can ever be overdue.
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from motcua.portal.models import SatisfactionLevel, SatisfactionRating
 from motcua.reports.models import MEASURES, Rollup, RollupState
 
 GRACE = datetime.timedelta(hours=1)   # a day is rolled up this long after it ended
@@ -35,6 +36,7 @@ OPEN = ("received", "in_progress", "awaiting_supplement", "approved")
 ENDED_ACTIONS = ("stop", "close_unsupplemented")
 
 D, V, E, A = "dossiers_dossier", "catalog_procedureversion", "dossiers_dossierevent", "dossiers_apologyletter"
+S = SatisfactionRating._meta.db_table
 
 
 # ------------------------------------------------------------------------------------------- SQL bits
@@ -133,6 +135,12 @@ def live_parts(start: datetime.datetime, end: datetime.datetime, filters: Filter
     add(_select(local_date_sql("a.approved_at"), f"FROM {A} a JOIN {D} d ON d.id = a.dossier_id "
                 f"JOIN {V} v ON v.id = d.procedure_version_id",
                 f"a.approved_at >= %s AND a.approved_at < %s{fsql}", {"apologies": "COUNT(*)"}))
+    add(_select(local_date_sql("s.rated_at"), f"FROM {S} s JOIN {D} d ON d.id = s.dossier_id "
+                f"JOIN {V} v ON v.id = d.procedure_version_id",
+                f"s.rated_at >= %s AND s.rated_at < %s{fsql}", {
+                    "rated": "COUNT(*)", "rated_very": _case(f"s.overall = {SatisfactionLevel.VERY_SATISFIED}"),
+                    "rated_satisfied": _case(f"s.overall = {SatisfactionLevel.SATISFIED}"),
+                    "rated_dissatisfied": _case(f"s.overall = {SatisfactionLevel.DISSATISFIED}")}))
     return parts, params
 
 

@@ -17,7 +17,8 @@ Definitions (every figure is one of these, over the competent agency's dossiers)
   time allowed (clock start to legal due moment), in calendar days.
 * procedure shares count the published (agency, procedure) pairs of the catalogue: those offered full
   online (level 4 / toàn trình) and those with postal reception or return deployed.
-* satisfaction: ``portal.satisfaction.publication`` (ratings given in the period, per competent agency).
+* satisfaction: ratings given in the period (the rollup's ``rated*`` flows), by the rated dossier's
+  competent agency, field and procedure; the same counts as ``portal.satisfaction.publication``.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from motcua.catalog.models import Field, Procedure, ProcedureVersion
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 from motcua.orgs import services as orgs
 from motcua.orgs.models import AdminUnit, Agency, Role
+from motcua.portal.models import SatisfactionLevel
 from motcua.reports import rollup
 from motcua.reports.models import MEASURES, Indicator, Target
 
@@ -287,7 +289,6 @@ class Figures:
     offered: int | None = None          # (agency, procedure) pairs published
     offered_full_online: int | None = None
     offered_postal: int | None = None   # … with postal reception or return deployed
-    satisfaction: object = None         # portal.satisfaction.Tally
     assessments: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
@@ -355,10 +356,14 @@ class Figures:
         return _pct(self.offered_postal, self.offered) if self.offered else None
 
     @property
+    def satisfaction(self):
+        """The ratings given in the period, as ``portal.satisfaction.Tally``."""
+        from motcua.portal.satisfaction import Tally
+        return Tally(self.m["rated"], self.m["rated_very"], self.m["rated_satisfied"], self.m["rated_dissatisfied"])
+
+    @property
     def satisfaction_rate(self):
-        if self.satisfaction is None or not self.satisfaction.total:
-            return None
-        return _pct(self.satisfaction.satisfied, self.satisfaction.total)
+        return _pct(self.m["rated_very"] + self.m["rated_satisfied"], self.m["rated"])
 
     @property
     def avg_days(self):
@@ -506,7 +511,6 @@ class Cube:
         self.filters = selection.filters
         self._rows: dict[str, dict] = {}
         self._base: dict[tuple, tuple] = {}
-        self._satisfaction = None
         self._agencies = None
 
     @property
@@ -565,23 +569,8 @@ class Cube:
                 acc[i] += counts[i]
         return out
 
-    def satisfaction(self):
-        if self._satisfaction is None:
-            from motcua.portal import satisfaction
-            period = self.selection.period
-            self._satisfaction = {a.agency_id: a.tally for a in
-                                  satisfaction.publication(period.start, period.end, criteria=False).agencies}
-        return self._satisfaction
-
-    def _add_satisfaction(self, row, tally):
-        from motcua.portal.satisfaction import Tally
-        row.satisfaction = row.satisfaction or Tally()
-        for name in ("total", "very", "satisfied_only", "dissatisfied"):
-            setattr(row.satisfaction, name, getattr(row.satisfaction, name) + getattr(tally, name))
-
     def group(self, group: str) -> list[Figures]:
         """Rows grouped by agency / level / field / procedure, labelled, largest first."""
-        rated = not (self.selection.field or self.selection.procedure)
         if group == "level":
             levels = dict(AdminUnit.Level.choices)
             out = {}
@@ -590,18 +579,13 @@ class Cube:
                 k = agency.unit.level if agency else ""
                 row = out.setdefault(k, Figures(key=k, label=str(levels.get(k, k)), code=k))
                 row.absorb(agency_row)
-                if agency_row.satisfaction is not None:
-                    self._add_satisfaction(row, agency_row.satisfaction)
             rows = list(out.values())
         else:
             rows = list(self.rows(group).values())
             if group == "agency":
-                tallies = self.satisfaction() if rated else {}
                 for row in rows:
                     agency = self.agencies.get(row.key)
                     row.label, row.code = (agency.name, agency.code) if agency else (str(row.key), "")
-                    if row.key in tallies:
-                        self._add_satisfaction(row, tallies[row.key])
             elif group == "field":
                 names = {f.pk: f for f in Field.objects.filter(pk__in=[r.key for r in rows if r.key])}
                 for row in rows:
@@ -622,8 +606,6 @@ class Cube:
         total = Figures(key=None, label=_("Tổng cộng"))
         for row in self.group("agency"):
             total.absorb(row)
-            if row.satisfaction is not None:
-                self._add_satisfaction(total, row.satisfaction)
         return total
 
     def field_figures(self, field_id) -> Figures:
@@ -745,6 +727,10 @@ LIST_MEASURES = {
     "apologies": gettext_lazy("Hồ sơ có văn bản xin lỗi"),
     "returned": gettext_lazy("Hồ sơ đã trả kết quả"),
     "returned_post": gettext_lazy("Hồ sơ trả kết quả qua bưu chính"),
+    "rated": gettext_lazy("Hồ sơ được đánh giá mức độ hài lòng"),
+    "rated_very": gettext_lazy("Hồ sơ được đánh giá rất hài lòng"),
+    "rated_satisfied": gettext_lazy("Hồ sơ được đánh giá hài lòng"),
+    "rated_dissatisfied": gettext_lazy("Hồ sơ được đánh giá không hài lòng"),
 }
 
 
@@ -776,6 +762,7 @@ def dossiers_for(measure: str, selection: Selection, *, now=None):
     received = Q(received_at__gte=start, received_at__lt=stop)
     finished = Q(finished_at__gte=start, finished_at__lt=stop)
     returned = Q(returned_at__gte=start, returned_at__lt=stop)
+    rated = Q(rating__rated_at__gte=start, rating__rated_at__lt=stop)
 
     def event(action):
         return Exists(DossierEvent.objects.filter(dossier=OuterRef("pk"), action=action, at__gte=start, at__lt=stop))
@@ -801,6 +788,10 @@ def dossiers_for(measure: str, selection: Selection, *, now=None):
         "apologies": Q(apology__approved_at__gte=start, apology__approved_at__lt=stop),
         "returned": returned,
         "returned_post": returned & Q(return_method="post"),
+        "rated": rated,
+        "rated_very": rated & Q(rating__overall=SatisfactionLevel.VERY_SATISFIED),
+        "rated_satisfied": rated & Q(rating__overall=SatisfactionLevel.SATISFIED),
+        "rated_dissatisfied": rated & Q(rating__overall=SatisfactionLevel.DISSATISFIED),
     }[measure]
     return qs.filter(condition)
 
@@ -851,13 +842,13 @@ def public_board(params, *, now=None):
     levels = dict(AdminUnit.Level.choices)
     rows = []
     for row in report.rows:
-        if not (row.m["finished"] or row.overdue or (row.satisfaction and row.satisfaction.total)):
+        if not (row.m["finished"] or row.overdue or row.m["rated"]):
             continue
         agency = report.cube.agencies.get(row.key)
         rows.append(BoardRow(row.label, str(levels.get(agency.unit.level, "")) if agency else "",
                              row.m["finished"], row.on_time_rate, book.get(Indicator.ON_TIME, row.key),
                              row.satisfaction_rate, book.get(Indicator.SATISFACTION, row.key),
-                             row.satisfaction.total if row.satisfaction else 0))
+                             row.m["rated"]))
     rows.sort(key=lambda r: (r.on_time_rate is None, -(r.on_time_rate or 0), r.agency_name))
     return report, rows
 

@@ -2,8 +2,8 @@
 
 ``november`` builds, with the clock moved to each action, dossiers of every kind a report counts:
 carried over from October, received by counter / online / post, finished early, on time and late,
-refused, stopped, closed for want of a supplement, with an apology letter, returned by post, open
-within time and open overdue — over two procedures in two fields.
+refused, stopped, closed for want of a supplement, with an apology letter, returned by post, rated,
+open within time and open overdue — over two procedures in two fields.
 """
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,6 +14,8 @@ import time_machine
 from motcua.catalog.models import Field
 from motcua.dossiers import postal, services
 from motcua.dossiers.models import Dossier, DossierEvent, ReturnMethod
+from motcua.portal import satisfaction
+from motcua.portal.models import SatisfactionLevel, SatisfactionRating
 from motcua.reports.models import Indicator, Target
 from tests.dossiers.conftest import TZ, agencies, at, make_procedure, province, reception_for, users  # noqa: F401
 
@@ -95,6 +97,12 @@ class Walker:
             services.close_unsupplemented()
         return Dossier.objects.get(pk=d.pk)
 
+    def rate(self, d, when, level):
+        with travel(when):
+            dossier = Dossier.objects.get(pk=d.pk)
+            satisfaction.rate(d.pk, overall=level,
+                              scores={q.criterion: level for q in satisfaction.questions_for(dossier)})
+
     def apology(self, d, when):
         d = self.hand_over(d, d.received_at + datetime.timedelta(hours=1))
         with travel(when):
@@ -127,6 +135,10 @@ def november(walker, justice_procedure, land_procedure):
     w.finish(on_due_day, Dossier.objects.get(pk=on_due_day.pk).legal_due_at - datetime.timedelta(minutes=30))
     refused = w.receive(j, at(2026, 11, 4, 9, 0))
     w.give_back(w.refuse(refused, at(2026, 11, 6, 9, 0)), at(2026, 11, 9, 9, 0))
+    # Ratings on three days, one of each level; the October dossier rated in November counts in November.
+    w.rate(carried, at(2026, 11, 5, 10, 0), SatisfactionLevel.VERY_SATISFIED)
+    w.rate(early, at(2026, 11, 7, 8, 0), SatisfactionLevel.SATISFIED)
+    w.rate(refused, at(2026, 11, 24, 15, 0), SatisfactionLevel.DISSATISFIED)
     stopped = w.receive(j, at(2026, 11, 5, 9, 0))
     w.stop(stopped, at(2026, 11, 6, 14, 0))
     closed = w.receive(land, at(2026, 11, 2, 14, 0))
@@ -163,7 +175,8 @@ def scan(start, end, now, *, agency_ids=None, field_id=None):
             DossierEvent.objects.filter(action__in=["stop", "close_unsupplemented"])}
     f = dict.fromkeys(["received", "rc_counter", "rc_online", "rc_post", "rc_by_post", "carried", "finished",
                        "f_early", "f_on_time", "f_late", "f_refused", "in_progress", "within", "overdue",
-                       "stopped", "closed", "supplements", "apologies", "returned", "returned_post"], 0)
+                       "stopped", "closed", "supplements", "apologies", "returned", "returned_post", "rated",
+                       "rated_very", "rated_satisfied", "rated_dissatisfied"], 0)
     used = allowed = 0
     for d in Dossier.objects.select_related("procedure_version").all():
         if agency_ids is not None and d.competent_agency_id not in agency_ids:
@@ -197,6 +210,11 @@ def scan(start, end, now, *, agency_ids=None, field_id=None):
         apology = getattr(d, "apology", None) if hasattr(d, "apology") else None
         if apology and apology.approved_at and S <= apology.approved_at < E:
             f["apologies"] += 1
+        rating = SatisfactionRating.objects.filter(dossier=d).first()
+        if rating and S <= rating.rated_at < E:
+            f["rated"] += 1
+            f[{SatisfactionLevel.VERY_SATISFIED: "rated_very", SatisfactionLevel.SATISFIED: "rated_satisfied",
+               SatisfactionLevel.DISSATISFIED: "rated_dissatisfied"}[rating.overall]] += 1
         if d.received_at < E and (end_at is None or end_at >= E):
             f["in_progress"] += 1
             f["overdue" if d.legal_due_at < E else "within"] += 1
@@ -204,6 +222,8 @@ def scan(start, end, now, *, agency_ids=None, field_id=None):
                          ).quantize(Decimal("0.1"), ROUND_HALF_UP) if f["finished"] + f["overdue"] else None
     f["online_share"] = (Decimal(100) * f["rc_online"] / f["received"]).quantize(Decimal("0.1"), ROUND_HALF_UP) \
         if f["received"] else None
+    f["satisfaction_rate"] = (Decimal(100) * (f["rated_very"] + f["rated_satisfied"]) / f["rated"]).quantize(
+        Decimal("0.1"), ROUND_HALF_UP) if f["rated"] else None
     f["used_seconds"], f["allowed_seconds"] = used, allowed
     return f
 

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 NOVEMBER = {"ky": "2026-11"}
 COUNTED = ["received", "rc_counter", "rc_online", "rc_post", "rc_by_post", "carried", "finished", "f_early",
            "f_on_time", "f_late", "f_refused", "stopped", "closed", "supplements", "apologies", "returned",
-           "returned_post", "in_progress", "within", "overdue"]
+           "returned_post", "in_progress", "within", "overdue", "rated", "rated_very", "rated_satisfied",
+           "rated_dissatisfied"]
 
 
 def report(user, params=NOVEMBER, now=NOW):
@@ -22,7 +23,8 @@ def report(user, params=NOVEMBER, now=NOW):
 
 def figures_of(row):
     values = {name: getattr(row, name) for name in COUNTED}
-    values.update(on_time_rate=row.on_time_rate, online_share=row.online_share, used_seconds=row.used_seconds,
+    values.update(on_time_rate=row.on_time_rate, online_share=row.online_share,
+                  satisfaction_rate=row.satisfaction_rate, used_seconds=row.used_seconds,
                   allowed_seconds=row.allowed_seconds)
     return values
 
