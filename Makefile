@@ -8,8 +8,10 @@ PORT ?= 8000
 # Debian packages: fonts with Vietnamese glyphs and Pango for PDF forms; Chromium for browser tests.
 APT_RUN := fonts-liberation fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 APT_TEST := chromium
+# wrk drives the HTTP load benchmarks (benchmarks/portal_lookup.py).
+APT_BENCH := wrk
 
-.PHONY: run test test-fast install install-dev apt apt-test migrate demo worker bench clean check
+.PHONY: run test test-fast install install-dev apt apt-test apt-bench migrate demo worker bench clean check
 
 $(BIN)/activate:
 	$(PY) -m venv $(VENV)
@@ -26,18 +28,22 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
 install: apt $(VENV)/.installed
 install-dev: apt apt-test $(VENV)/.installed-dev
 
-# Installs the Debian packages that are missing (needs root or sudo; skipped when present).
-apt:
-	@missing=""; for p in $(APT_RUN); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs those of the Debian packages $(1) that are missing (needs root or sudo; skipped when present).
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "apt-get install$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+endef
+
+apt:
+	$(call apt_install,$(APT_RUN))
+
+apt-bench:
+	$(call apt_install,$(APT_BENCH))
 
 apt-test:
-	@missing=""; for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then echo "apt-get install$$missing"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+	$(call apt_install,$(APT_TEST))
 
 migrate: install
 	$(PYTHON) manage.py migrate --noinput
@@ -65,7 +71,7 @@ test: install-dev
 test-fast: install-dev
 	$(BIN)/pytest -q -m "not e2e" $(PYTEST_ARGS)
 
-bench: install-dev
+bench: install-dev apt-bench
 	@for f in benchmarks/[!_]*.py; do echo "== $$f"; $(PYTHON) $$f --small || exit 1; done
 
 clean:

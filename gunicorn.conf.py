@@ -7,8 +7,9 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers: each request is CPU work plus two short waits (Redis, PostgreSQL), so a little
-# more than one worker per core keeps the cores busy.
+# Sync workers: a request is CPU work with two sub-millisecond waits (Redis, PostgreSQL), so one
+# worker more than the cores keeps them busy (on the 2-core benchmark machine 2 and 3 workers served
+# the lookup equally, within the machine's run-to-run noise).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
 timeout = 60
 

@@ -1,7 +1,8 @@
 """Public dossier lookup page ``/tra-cuu/`` (the QR code on every printed form opens it).
 
 GET shows the form (``?ma=<code>`` from the QR prefills the code and puts the cursor on the four
-digits); POST looks the dossier up through ``portal.lookup``. The digits travel in the POST body,
+digits); POST looks the dossier up through ``portal.lookup``. A browser with JavaScript sends the
+form with htmx and gets only the panel (answer or refusal) back; without it, the whole page. The digits travel in the POST body,
 not in the address, so they stay out of browser history and server logs. The anonymous path
 touches neither the session nor the database except for the one lookup query.
 """
@@ -14,6 +15,7 @@ from motcua.portal import lookup as service
 from motcua.portal import satisfaction
 
 TEMPLATE = "portal/lookup/lookup.html"
+PANEL = "portal/lookup/_panel.html"  # what the page's htmx form swaps in: the answer without the page around it
 
 
 def _counter_link(request, code):
@@ -37,22 +39,23 @@ def lookup(request):
         return render(request, TEMPLATE, {"code": code, "counter_url": _counter_link(request, code)})
     code, digits = request.POST.get("ma", ""), request.POST.get("so", "")
     context = {"code": service.normalise_code(code)[:service.CODE_MAX]}
+    template = PANEL if request.htmx else TEMPLATE
     try:
         dossier = service.lookup(code, digits, client=service.client_ident(request))
     except service.InvalidInput as exc:
         context.update(error=exc.message, field_errors=exc.field_errors)
-        return render(request, TEMPLATE, context, status=400)
+        return render(request, template, context, status=400)
     except service.Throttled as exc:
         context.update(error=exc.message, throttled=True)
-        response = render(request, TEMPLATE, context, status=429)
+        response = render(request, template, context, status=429)
         response["Retry-After"] = str(exc.retry_after)
         return response
     except service.LookupFailed as exc:
         context.update(error=exc.message)
-        return render(request, TEMPLATE, context, status=404)
+        return render(request, template, context, status=404)
     context["dossier"] = dossier
     if dossier.can_rate:
         context["rate_url"] = _rate_url(dossier)
     for part in dossier.parts:
         part.rate_url = _rate_url(part) if part.can_rate else ""
-    return render(request, TEMPLATE, context)
+    return render(request, template, context)

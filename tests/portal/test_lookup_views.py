@@ -51,6 +51,18 @@ def test_right_pair_shows_status_due_date_and_timeline_without_personal_data(cli
     assert response.headers.get("Cache-Control") is None or "public" not in response.headers["Cache-Control"]
 
 
+def test_the_page_sends_the_form_with_htmx_and_gets_only_the_panel(client, received_dossier):
+    page = body(client.get(URL, {"ma": received_dossier.code}))
+    assert 'hx-post="/tra-cuu/"' in page and 'hx-target="#lookup-panel"' in page and 'id="lookup-panel"' in page
+    assert '"400|404|429", "swap": true' in page  # refusals replace the panel too
+    found = client.post(URL, {"ma": received_dossier.code, "so": PHONE_DIGITS}, HTTP_HX_REQUEST="true")
+    assert found.status_code == 200 and "<html" not in body(found) and 'id="dossier-status"' in body(found)
+    assert "Nguyễn Văn An" not in body(found)
+    wrong = client.post(URL, {"ma": received_dossier.code, "so": "0000"}, HTTP_HX_REQUEST="true")
+    assert wrong.status_code == 404 and "<html" not in body(wrong) and 'id="lookup-error"' in body(wrong)
+    assert f'value="{received_dossier.code}"' in body(wrong)  # the form again, code kept
+
+
 def test_right_pair_is_one_query_and_no_session(client, received_dossier):
     client.post(URL, {"ma": received_dossier.code, "so": PHONE_DIGITS})  # loads the public names once
     with CaptureQueriesContext(connection) as queries:
