@@ -906,6 +906,13 @@ def _f(value):
     return float(value) if value is not None else None
 
 
+def dashboard(selection: Selection, *, now=None) -> dict:
+    """The dashboard's report, trend and breakdowns, all read in one snapshot."""
+    now = now or timezone.now()
+    with rollup.snapshot():
+        return dashboard_context(_build_report(selection, now), now=now)
+
+
 def dashboard_context(report: Report, *, now=None) -> dict:
     selection, cube = report.selection, report.cube
     book = TargetBook(selection.period.end.year)

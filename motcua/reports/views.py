@@ -26,8 +26,7 @@ def dashboard(request):
     """``reports:dashboard``: indicators against targets, trends, breakdowns, drill-down."""
     try:
         selection = services.parse_selection(request.user, request.GET)
-        report = services.build_report(selection)
-        context = services.dashboard_context(report)
+        context = services.dashboard(selection)
     except services.ReportError as exc:
         return _error(request, exc)
     context["periods"] = _period_choices(selection)
