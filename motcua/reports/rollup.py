@@ -160,6 +160,12 @@ def family_for(by, filters: Filters) -> str:
     return "field"
 
 
+def _negated(sql: str) -> str:
+    """``sql`` (a rollup_part) with every measure's sign turned: rows to subtract from a month's total."""
+    cols = ", ".join(f"-{m} AS {m}" for m in MEASURES)
+    return f"SELECT bucket, agency_id, field_id, procedure_id, {cols} FROM ({sql}) n"
+
+
 def rollup_part(grain: str, start: datetime.date | None, end: datetime.date, filters: Filters = ALL):
     fsql, fparams = filters.sql("r.agency_id", "r.field_id", "r.procedure_id")
     cols = ", ".join(f"r.{m}" for m in MEASURES)
@@ -311,37 +317,60 @@ def covering_parts(start: datetime.date | None, end: datetime.date, upto: dateti
     """SELECTs whose rows add up to the flows of the local days [start, end).
 
     ``start`` None means "since ever": then only ``received - ended`` is meaningful (the open balance),
-    read as the balance at the last month start plus the days after it. Closed days come from the
-    rollup (complete months as month rows when ``months``), the rest — from the watermark on, never
-    past ``now`` — from the dossier tables.
+    read as the balance at the last month start plus the days after it (or at the next month start
+    minus the days before it, if fewer). Closed days come from the rollup (complete months as month
+    rows when ``months``; a partial month of a complete one as its month rows minus the days outside,
+    when that reads fewer rows), the rest — from the watermark on, never past ``now`` — from the
+    dossier tables.
     """
     day_grain, month_grain, balance_grain, _kept = FAMILIES[family]
     parts, params = [], []
 
-    def rolled(grain, low, high):
+    def rolled(grain, low, high, sign=1):
         sql, p = rollup_part(grain, low, high, filters)
-        parts.append(sql)
+        parts.append(sql if sign > 0 else _negated(sql))
         params.extend(p)
+
+    def days_of_month(low, high):
+        """The days [low, high) of one month: as their day rows or, when that reads fewer rows, as the
+        month's rows minus its other days (a month's rows weigh about two days')."""
+        month = _first_of_month(low)
+        after = _next_month(month)
+        if after <= upto and (after - high).days + (low - month).days + 2 < (high - low).days:
+            rolled(month_grain, month, after)
+            if month < low:
+                rolled(day_grain, month, low, -1)
+            if high < after:
+                rolled(day_grain, high, after, -1)
+        elif low < high:
+            rolled(day_grain, low, high)
 
     if upto is not None:
         r_end = min(end, upto)
         if start is None:
+            # The open balance at r_end: the balance at its month start plus the days since, or the
+            # balance at the next month start minus the days until then.
             month_start = _first_of_month(r_end)
-            rolled(balance_grain, month_start, month_start + datetime.timedelta(days=1))
-            if month_start < r_end:
-                rolled(day_grain, month_start, r_end)
-        elif start < r_end:
-            m_from = start if start.day == 1 else _next_month(start)
-            m_to = _first_of_month(r_end)
-            if months and m_from < m_to:
-                # Head days, the complete months, tail days.
-                if start < m_from:
-                    rolled(day_grain, start, m_from)
-                rolled(month_grain, m_from, m_to)
-                if m_to < r_end:
-                    rolled(day_grain, m_to, r_end)
+            after = _next_month(month_start)
+            if after <= upto and (after - r_end).days + 1 < (r_end - month_start).days:
+                rolled(balance_grain, after, after + datetime.timedelta(days=1))
+                rolled(day_grain, r_end, after, -1)
             else:
-                rolled(day_grain, start, r_end)
+                rolled(balance_grain, month_start, month_start + datetime.timedelta(days=1))
+                if month_start < r_end:
+                    rolled(day_grain, month_start, r_end)
+        elif start < r_end and not months:
+            rolled(day_grain, start, r_end)
+        elif start < r_end:
+            # Head days, the complete months, tail days (each partial month read the cheaper way).
+            m_from = start if start.day == 1 else _next_month(start)
+            m_to = max(m_from, _first_of_month(r_end))
+            if start < m_from:
+                days_of_month(start, min(m_from, r_end))
+            if m_from < m_to:
+                rolled(month_grain, m_from, m_to)
+            if m_to < r_end:
+                days_of_month(m_to, r_end)
     live_from = start if upto is None else (upto if start is None else max(start, upto))
     live_start = midnight(live_from) if live_from is not None else midnight(datetime.date(1970, 1, 1))
     live_end = min(midnight(end), now)
