@@ -15,6 +15,7 @@ The HTML page (``lookup_views``), the rating pages and the REST API all go throu
 """
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 import time
@@ -333,7 +334,7 @@ _COLUMNS = ("id", "code", "status", "applicant_phone", "channel", "received_at",
 _DATETIMES = (5, 6, 7, 8, 13)
 _PART_ORDER, _EVENT_ID, _VIA = range(16, 19)
 NAMES_TTL = 300
-_compiled: dict = {}  # per process: the SQL of each database, the prepared cursor class
+_compiled: dict[str, list] = {}
 _names = {"loaded": 0.0, "agency": {}, "procedure": {}}
 
 
@@ -379,20 +380,24 @@ def _cursor():
     """
     if connection.vendor != "postgresql" or not settings.PUBLIC_LOOKUP_PREPARED:
         return connection.cursor()
-    if "prepared" not in _compiled:
-        from django.db.backends.postgresql.base import ServerBindingCursor
-
-        class PreparedCursor(ServerBindingCursor):
-            def execute(self, query, params=None, **options):
-                return super().execute(query, params, prepare=True)
-
-        _compiled["prepared"] = PreparedCursor
     connection.ensure_connection()
     if connection.connection.prepare_threshold is None:
         # Django's "never prepare"; only server-side binding cursors (this one) ever prepare.
         connection.connection.prepare_threshold = 5
-    raw = _compiled["prepared"](connection.connection)
+    raw = _prepared_cursor_class()(connection.connection)
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
+@functools.cache
+def _prepared_cursor_class():
+    """Django's server-side binding cursor, preparing every statement it runs (PostgreSQL only)."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None, **options):
+            return super().execute(query, params, prepare=True)
+
+    return PreparedCursor
 
 
 def _fetch(code: str) -> list[list]:

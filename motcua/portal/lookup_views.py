@@ -2,9 +2,10 @@
 
 GET shows the form (``?ma=<code>`` from the QR prefills the code and puts the cursor on the four
 digits); POST looks the dossier up through ``portal.lookup``. A browser with JavaScript sends the
-form with htmx and gets only the panel (answer or refusal) back; without it, the whole page. The digits travel in the POST body,
-not in the address, so they stay out of browser history and server logs. The anonymous path
-touches neither the session nor the database except for the one lookup query.
+form with htmx and gets only the panel (answer or refusal) back; without it, the whole page. The
+digits travel in the POST body, not in the address, so they stay out of browser history and server
+logs. The anonymous path touches neither the session nor the database except for the one lookup
+query.
 """
 from django.shortcuts import render
 from django.urls import reverse

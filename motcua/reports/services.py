@@ -356,12 +356,6 @@ class Figures:
         return _pct(self.offered_postal, self.offered) if self.offered else None
 
     @property
-    def satisfaction(self):
-        """The ratings given in the period, as ``portal.satisfaction.Tally``."""
-        from motcua.portal.satisfaction import Tally
-        return Tally(self.m["rated"], self.m["rated_very"], self.m["rated_satisfied"], self.m["rated_dissatisfied"])
-
-    @property
     def satisfaction_rate(self):
         return _pct(self.m["rated_very"] + self.m["rated_satisfied"], self.m["rated"])
 
