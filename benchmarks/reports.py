@@ -83,6 +83,11 @@ def parse_args(argv=None):
     parser.add_argument("--replicas", type=int, default=0,
                         help="after generating --dossiers with COPY, copy them this many more times on the server "
                              "(INSERT … SELECT, moments shifted by 0–6 h): -n 1000000 --replicas 9 is 10,000,000")
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the loaded database in place (for --reuse): it is dropped otherwise")
+    parser.add_argument("--reuse", action="store_true",
+                        help="time the pages on the database a --keep run of the same size left (no loading; "
+                             "the rollup is brought up to date as the hourly job would)")
     args = parser.parse_args(argv)
     if args.dossiers is None:
         args.dossiers = 60_000 if args.small else 1_000_000
@@ -535,44 +540,86 @@ def explain(today):
     print(f"flows(year): {time.perf_counter() - t0:.3f} s")
 
 
+def load(args, now):
+    """Builds the city, loads the dossiers, the targets and the rollup; returns what ``main`` reports."""
+    from motcua.orgs.models import Agency
+    from motcua.reports import demo as reports_demo
+    from motcua.reports import rollup
+    rng = random.Random(20261201)
+    _common.load_province()
+    _common.make_procedure({a.code: a for a in Agency.objects.all()})
+    t0 = time.perf_counter()
+    plans, cumulative, departments, communes = build_city(args, rng)
+    city_time = time.perf_counter() - t0
+    print(f"City: {len(departments)} departments, {len(communes)} communes, {len(plans):,} (agency, procedure) "
+          f"pairs in {city_time:.1f} s. Loading {args.dossiers:,} dossiers …", flush=True)
+    counts, written, index_time, analyse_time, n_indexes = load_dossiers(args, plans, cumulative, now, rng)
+    print(f"Loaded in {written:.0f} s, {n_indexes} indexes in {index_time:.0f} s, VACUUM ANALYZE "
+          f"{analyse_time:.0f} s.", flush=True)
+    reports_demo.seed_targets()
+    t0 = time.perf_counter()
+    done = rollup.refresh(rebuild=True)
+    rollup_time = time.perf_counter() - t0
+    _analyse_rollup(done, rollup_time)
+    load_figures = [("load_copy_time", written, "s"), ("load_rate", counts["dossiers"] / written, "dossiers/s"),
+                    ("index_build_time", index_time, "s"), ("vacuum_analyze_time", analyse_time, "s")]
+    return departments, communes, counts, load_figures, done, rollup_time
+
+
+def reopen():
+    """The city a ``--keep`` run left: its agencies, its row counts, the rollup brought up to date."""
+    from django.db import connection
+    from motcua.orgs.models import Agency
+    from motcua.reports import rollup
+    city = Agency.objects.filter(code__endswith=".H26").order_by("code")
+    departments = list(city.filter(kind=Agency.Kind.DEPARTMENT))
+    communes = list(city.filter(kind=Agency.Kind.PEOPLES_COMMITTEE))
+    if not departments:
+        raise SystemExit("--reuse: no city in this database (run once with --keep first)")
+    counts = {}
+    with connection.cursor() as cursor:
+        for key, table in [("dossiers", "dossiers_dossier"), ("events", "dossiers_dossierevent"),
+                           ("letters", "dossiers_apologyletter"), ("ratings", "portal_satisfactionrating"),
+                           ("scores", "portal_satisfactionscore")]:
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
+            counts[key] = cursor.fetchone()[0]
+    t0 = time.perf_counter()
+    done = rollup.refresh()
+    rollup_time = time.perf_counter() - t0
+    _analyse_rollup(done, rollup_time)
+    print(f"Reopened: {len(departments)} departments, {len(communes)} communes, ~{counts['dossiers']:,} dossiers.",
+          flush=True)
+    return departments, communes, counts, [], done, rollup_time
+
+
+def _analyse_rollup(done, seconds):
+    from django.db import connection
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reports_rollup")
+    print(f"Rollup: {done['days']:,} day rows, {done['months']:,} month rows in {seconds:.0f} s.", flush=True)
+
+
 def main(argv=None):
     args = parse_args(argv)
     total = args.dossiers * (args.replicas + 1)
-    with _common.bench_database("reports" if args.small else f"reports_{total}") as backend:
+    with _common.bench_database("reports" if args.small else f"reports_{total}", keep=args.keep or args.reuse,
+                                reuse=args.reuse) as backend:
         if backend != "postgresql":
             raise SystemExit("PostgreSQL only")
         from django.test import Client
         from django.utils import timezone
         from motcua.orgs.models import Role, StaffRole, User
         from motcua.reports import rollup
-        from motcua.reports import demo as reports_demo
         from django.db import connections
 
-        rng = random.Random(20261201)
-        _common.load_province()
-        _common.make_procedure({a.code: a for a in __import__("motcua.orgs.models", fromlist=["Agency"])
-                                .Agency.objects.all()})
         now = timezone.localtime(timezone.now()).replace(microsecond=0)
-        t0 = time.perf_counter()
-        plans, cumulative, departments, communes = build_city(args, rng)
-        city_time = time.perf_counter() - t0
-        print(f"City: {len(departments)} departments, {len(communes)} communes, {len(plans):,} (agency, procedure) "
-              f"pairs in {city_time:.1f} s. Loading {args.dossiers:,} dossiers …", flush=True)
-        counts, written, index_time, analyse_time, n_indexes = load_dossiers(args, plans, cumulative, now, rng)
-        print(f"Loaded in {written:.0f} s, {n_indexes} indexes in {index_time:.0f} s, VACUUM ANALYZE "
-              f"{analyse_time:.0f} s.", flush=True)
-        reports_demo.seed_targets()
-        t0 = time.perf_counter()
-        done = rollup.refresh(rebuild=True)
-        rollup_time = time.perf_counter() - t0
-        from django.db import connection
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE reports_rollup")
-        print(f"Rollup: {done['days']:,} day rows, {done['months']:,} month rows in {rollup_time:.0f} s.",
-              flush=True)
+        if args.reuse:
+            departments, communes, counts, load_figures, done, rollup_time = reopen()
+        else:
+            departments, communes, counts, load_figures, done, rollup_time = load(args, now)
         inspector = User.objects.get(username="thanhtra")
-        leader = User.objects.create(username="lanhdao.hn", full_name="Trần Quốc Bảo")
-        StaffRole.objects.create(user=leader, agency=departments[0], role=Role.APPROVER)
+        leader, _ = User.objects.get_or_create(username="lanhdao.hn", defaults={"full_name": "Trần Quốc Bảo"})
+        StaffRole.objects.get_or_create(user=leader, agency=departments[0], role=Role.APPROVER)
         client = Client()
         client.force_login(inspector)
         today = now.date()
@@ -623,10 +670,9 @@ def main(argv=None):
                    ("agencies", len(departments) + len(communes), ""), ("procedures", 1900, ""),
                    ("events_stop_close", counts["events"], "rows"), ("apology_letters", counts["letters"], "rows"),
                    ("satisfaction_ratings", counts["ratings"], "rows"), ("satisfaction_scores", counts["scores"], "rows"),
-                   ("load_copy_time", written, "s"), ("load_rate", counts["dossiers"] / written, "dossiers/s"),
-                   ("index_build_time", index_time, "s"), ("vacuum_analyze_time", analyse_time, "s"),
-                   ("rollup_build_time", rollup_time, "s"), ("rollup_day_rows", done["days"], "rows"),
-                   ("rollup_month_rows", done["months"], "rows")]
+                   *load_figures,
+                   ("rollup_refresh_time" if args.reuse else "rollup_build_time", rollup_time, "s"),
+                   ("rollup_day_rows", done["days"], "rows"), ("rollup_month_rows", done["months"], "rows")]
         for name, _p, _q in page_list:
             figures.append((f"{name}_p50", _common.percentile(quiet[name], 50) * 1000, "ms"))
             figures.append((f"{name}_p95", _common.percentile(quiet[name], 95) * 1000, "ms"))
