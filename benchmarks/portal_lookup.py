@@ -151,6 +151,8 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1: sync)")
     parser.add_argument("--sample", type=int, default=20_000, help="dossiers the citizens look up (default 20,000)")
     parser.add_argument("--batch", type=int, default=20_000, help="dossiers per COPY batch (default 20,000)")
+    parser.add_argument("--keep", action="store_true", help="leave the loaded database in place (for --reuse)")
+    parser.add_argument("--reuse", action="store_true", help="serve the database a --keep run left (no loading)")
     args = parser.parse_args(argv)
     if args.dossiers is None:
         args.dossiers = 50_000 if args.small else 1_000_000
@@ -251,6 +253,16 @@ def load(args, agencies, now):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return written, dossiers.count, events.count
+
+
+def reopen():
+    """What a ``--keep`` run left: (0 s of loading, dossiers, events)."""
+    from motcua.dossiers.models import Dossier, DossierEvent
+    n_dossiers, n_events = Dossier.objects.count(), DossierEvent.objects.count()
+    if not n_dossiers:
+        raise SystemExit("--reuse: no dossiers in this database (run once with --keep first)")
+    print(f"Reopened: {n_dossiers:,} dossiers, {n_events:,} events.", flush=True)
+    return 0.0, n_dossiers, n_events
 
 
 def sample(n):
@@ -432,13 +444,16 @@ def main(argv=None):
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: `make apt-bench` installs Debian's wrk")
     cache_url = redis_url()
-    with _common.bench_database("portal_lookup") as backend:
+    with _common.bench_database("portal_lookup", keep=args.keep or args.reuse, reuse=args.reuse) as backend:
         from django.utils import timezone
-        agencies = _common.load_province()
-        now = timezone.localtime(timezone.now()).replace(microsecond=0)
-        print(f"Loading {args.dossiers:,} dossiers and their timelines into {backend} …", flush=True)
-        written, n_dossiers, n_events = load(args, agencies, now)
-        print(f"Loaded in {written:.1f} s.", flush=True)
+        if args.reuse:
+            written, n_dossiers, n_events = reopen()
+        else:
+            agencies = _common.load_province()
+            now = timezone.localtime(timezone.now()).replace(microsecond=0)
+            print(f"Loading {args.dossiers:,} dossiers and their timelines into {backend} …", flush=True)
+            written, n_dossiers, n_events = load(args, agencies, now)
+            print(f"Loaded in {written:.1f} s.", flush=True)
         pairs = sample(args.sample)
         in_process = service_times(pairs)
         workdir = Path(tempfile.mkdtemp(prefix="motcua_bench_lookup_"))
@@ -469,7 +484,8 @@ def main(argv=None):
         allowed = burst.index(429) if 429 in burst else len(burst)
         figures = [
             ("backend", backend, ""), ("dossiers", n_dossiers, "rows"), ("dossier_events", n_events, "rows"),
-            ("load_time", written, "s"), ("load_rate", (n_dossiers + n_events) / written, "rows/s"),
+            *([("load_time", written, "s"), ("load_rate", (n_dossiers + n_events) / written, "rows/s")]
+              if written else []),
             ("gunicorn_workers", f"{args.workers}x{args.threads}", ""),
             ("throttle_store", "redis" if cache_url else "worker memory", ""),
             ("service_lookup_p50", _common.percentile(in_process, 50) * 1000, "ms"),
