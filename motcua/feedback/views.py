@@ -177,18 +177,19 @@ def track(request):
     feedback, error, status = None, None, 200
     if request.GET.get("ma") or request.GET.get("lh"):
         # The dossier lookup's allowance of wrong pairs, shared: guessing 4 digits stays impractical.
+        client = portal_lookup.client_ident(request)
         try:
-            attempt = portal_lookup.register_attempt(portal_lookup.client_ident(request))
+            try:
+                feedback = services.find_for_sender(request.GET.get("ma", ""), request.GET.get("lh", ""))
+            except services.FeedbackError as exc:
+                error, status = exc.message, exc.status
+                portal_lookup.count_wrong_pair(client)
+            else:
+                portal_lookup.check_not_blocked(client)
         except portal_lookup.Throttled as exc:
             response = render(request, "feedback/track.html", {"form": form, "error": exc.message}, status=429)
             response["Retry-After"] = str(exc.retry_after)
             return response
-        try:
-            feedback = services.find_for_sender(request.GET.get("ma", ""), request.GET.get("lh", ""))
-        except services.FeedbackError as exc:
-            error, status = exc.message, exc.status
-        else:
-            portal_lookup.refund_attempt(attempt)
     context = {"form": form, "feedback": feedback, "error": error, "labels": EVENT_LABELS}
     if feedback is not None:
         context.update(timeline=services.public_timeline(feedback), overdue=services.is_overdue(feedback))

@@ -7,7 +7,8 @@ Anyone may look a dossier up without signing in, so this module is built against
   e-mail, nor the officials' names or free-text reasons (they may quote personal details).
 * **Enumeration**: codes are guessable (agency + date + daily sequence), so the second factor is
   required and each client (IP address) may give only ``PUBLIC_LOOKUP_THROTTLE`` wrong pairs per
-  fixed window, counted atomically in the cache (no database write). A wrong phone, an unknown
+  fixed window, counted atomically in the cache (no database write); once they are used up, no
+  answer is shown to that client, right or wrong, until the window ends. A wrong phone, an unknown
   code and a dossier without a phone all raise the same :class:`LookupFailed` after the same work
   (one indexed query, one constant-time comparison), so the answer is no oracle.
 
@@ -251,21 +252,18 @@ def _window(client: str, now: float) -> tuple[str, int, int]:
     return f"lookup-throttle:{window}:{client}", limit, retry_after
 
 
-# With Redis behind the cache (several gunicorn workers), each step is one round trip of a small
-# script instead of Django's cache API, whose incr/decr cost two (EXISTS, then INCRBY): the
-# counters are on every lookup's path. Keys and values stay the cache's own (make_key, plain
-# integers), so cache.get in blocked_for reads them.
+# With Redis behind the cache (several gunicorn workers), counting is one round trip of a small
+# script instead of Django's cache API, whose incr costs two (EXISTS, then INCRBY): the counter is
+# on every wrong pair's path. Keys and values stay the cache's own (make_key, plain integers), so
+# cache.get in blocked_for reads them.
 _INCR_SCRIPT = """local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n"""
-# DECR would recreate an expired key as -1 without expiry: give back only while the window lives.
-_REFUND_SCRIPT = """if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
-return 0"""
-_scripts: dict[str, tuple] = {}
+_scripts: dict[str, object] = {}
 
 
-def _redis_scripts():
-    """(increment, refund) scripts on the cache's Redis, or None when the cache is not Redis."""
+def _redis_increment():
+    """The increment script on the cache's Redis, or None when the cache is not Redis."""
     config = settings.CACHES["default"]
     if config["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
         return None
@@ -273,16 +271,16 @@ def _redis_scripts():
     if location not in _scripts:
         import redis
         client = redis.Redis.from_url(location if isinstance(location, str) else location[0])
-        _scripts[location] = (client.register_script(_INCR_SCRIPT), client.register_script(_REFUND_SCRIPT))
+        _scripts[location] = client.register_script(_INCR_SCRIPT)
     return _scripts[location]
 
 
 def _count_attempt(key: str, timeout: int) -> int:
     # Atomic in both stores (Redis INCR, locmem under its lock), so a burst of parallel requests
     # cannot all slip under the limit; the first attempt of a window starts its expiry.
-    scripts = _redis_scripts()
-    if scripts:
-        return int(scripts[0](keys=[cache.make_key(key)], args=[timeout]))
+    increment = _redis_increment()
+    if increment:
+        return int(increment(keys=[cache.make_key(key)], args=[timeout]))
     try:
         return cache.incr(key)
     except ValueError:
@@ -291,32 +289,30 @@ def _count_attempt(key: str, timeout: int) -> int:
         return cache.incr(key)
 
 
-def register_attempt(client: str, now: float | None = None) -> str:
-    """Count one attempt for ``client``; :class:`Throttled` past the limit. Returns the counter key."""
+def count_wrong_pair(client: str, now: float | None = None) -> None:
+    """Count one wrong pair for ``client``; :class:`Throttled` once past the limit.
+
+    Only wrong pairs use up the allowance. A parallel burst gets exactly ``limit`` answers: each
+    increment is atomic and the ones past the limit are refused.
+    """
     now = time.time() if now is None else now
     key, limit, retry_after = _window(client, now)
     if _count_attempt(key, retry_after + 1) > limit:
         raise Throttled(retry_after)
-    return key
-
-
-def refund_attempt(key: str) -> None:
-    """A right pair does not count against the client: only wrong pairs use up the allowance."""
-    scripts = _redis_scripts()
-    if scripts:
-        scripts[1](keys=[cache.make_key(key)])
-        return
-    try:
-        cache.decr(key)
-    except ValueError:
-        pass  # the window ended meanwhile
 
 
 def blocked_for(client: str, now: float | None = None) -> int | None:
-    """Seconds until ``client`` may try again, or None (for the API's throttle check)."""
+    """Seconds until ``client`` may try again (its allowance is used up), or None."""
     now = time.time() if now is None else now
     key, limit, retry_after = _window(client, now)
     return retry_after if (cache.get(key) or 0) >= limit else None
+
+
+def check_not_blocked(client: str, now: float | None = None) -> None:
+    """:class:`Throttled` when ``client`` has used up its allowance: then even a right pair is not shown."""
+    wait = blocked_for(client, now)
+    if wait is not None:
+        raise Throttled(wait)
 
 
 # ------------------------------------------------------------------------------------- lookup
@@ -514,15 +510,20 @@ def _public(rows) -> PublicDossier:
 
 
 def lookup(code: str, digits: str, *, client: str) -> PublicDossier:
-    """Check the input, count the attempt for ``client``, find the dossier.
+    """Check the input, find the dossier, then settle with the throttle of ``client``.
 
-    Raises :class:`InvalidInput` (nothing counted), :class:`Throttled` (nothing looked up) or
-    :class:`LookupFailed` (counted). A right pair gives its attempt back.
+    Raises :class:`InvalidInput` (nothing counted), :class:`LookupFailed` (counted) or
+    :class:`Throttled` (the allowance is used up: the answer, right or wrong, is withheld). The
+    lookup comes first so that either outcome costs one round trip to the counter store: a wrong
+    pair increments it, a right one only reads it.
     """
     code, digits = check_input(code, digits)
-    key = register_attempt(client)
-    dossier = find(code, digits)
-    refund_attempt(key)
+    try:
+        dossier = find(code, digits)
+    except LookupFailed:
+        count_wrong_pair(client)
+        raise
+    check_not_blocked(client)
     return dossier
 
 

@@ -106,6 +106,8 @@ def test_throttle_counts_wrong_pairs_per_client_then_blocks_even_the_right_pair(
         lookup.lookup(received_dossier.code, PHONE_DIGITS, client=CLIENT)
     assert 0 < blocked.value.retry_after <= 15 * 60 + 1
     assert "thử lại sau" in blocked.value.message
+    with pytest.raises(lookup.Throttled):  # a further wrong pair is refused the same way
+        lookup.lookup(received_dossier.code, "0000", client=CLIENT)
     # Another client is not affected.
     assert lookup.lookup(received_dossier.code, PHONE_DIGITS, client="198.51.100.1").code == received_dossier.code
 
@@ -121,10 +123,11 @@ def test_right_pairs_do_not_use_up_the_allowance(received_dossier, settings):
 def test_throttle_window_ends(received_dossier, settings):
     settings.PUBLIC_LOOKUP_THROTTLE = "1/1m"
     start = 1_800_000_000.0  # the start of a one-minute window
-    lookup.register_attempt(CLIENT, now=start)
+    lookup.count_wrong_pair(CLIENT, now=start)
     with pytest.raises(lookup.Throttled):
-        lookup.register_attempt(CLIENT, now=start + 30)
-    lookup.register_attempt(CLIENT, now=start + 61)  # next window
+        lookup.check_not_blocked(CLIENT, now=start + 30)
+    lookup.check_not_blocked(CLIENT, now=start + 61)  # next window
+    lookup.count_wrong_pair(CLIENT, now=start + 61)
 
 
 @pytest.mark.parametrize("rate, parsed", [("10/15m", (10, 900)), ("30/hour", (30, 3600)), ("5/minute", (5, 60)),

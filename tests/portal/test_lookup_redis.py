@@ -1,10 +1,11 @@
-"""The lookup throttle on Redis, as several gunicorn workers share it (scripts, not the cache API).
+"""The lookup throttle on Redis, as several gunicorn workers share it (a script, not the cache API).
 
 Needs the Redis of the machine and of CI (127.0.0.1:6379); skipped when none answers.
 """
 import secrets
 import socket
 import threading
+import time
 
 import pytest
 from django.core.cache import cache
@@ -37,30 +38,27 @@ def redis_cache(settings):
     cache.clear()
 
 
-def test_wrong_pairs_count_in_redis_and_right_pairs_give_theirs_back():
-    key = lookup.register_attempt(CLIENT)
-    lookup.refund_attempt(key)
-    assert cache.get(key) == 0  # the cache API reads what the scripts wrote
-    for _ in range(10):
-        lookup.register_attempt(CLIENT)
+def test_wrong_pairs_count_in_redis_and_block_the_client_at_the_limit():
+    for _ in range(9):
+        lookup.count_wrong_pair(CLIENT)
+    key, _limit, _retry = lookup._window(CLIENT, time.time())
+    assert cache.get(key) == 9  # the cache API reads what the script wrote
+    lookup.check_not_blocked(CLIENT)
+    lookup.count_wrong_pair(CLIENT)
     assert lookup.blocked_for(CLIENT) is not None
     with pytest.raises(lookup.Throttled):
-        lookup.register_attempt(CLIENT)
+        lookup.check_not_blocked(CLIENT)
+    with pytest.raises(lookup.Throttled):
+        lookup.count_wrong_pair(CLIENT)
     assert lookup.blocked_for("198.51.100.1") is None
 
 
 def test_the_window_expires_by_itself():
-    key = lookup.register_attempt(CLIENT)
+    lookup.count_wrong_pair(CLIENT)
+    key, _limit, _retry = lookup._window(CLIENT, time.time())
     import redis
     ttl = redis.Redis.from_url(REDIS_URL).ttl(cache.make_key(key))
     assert 0 < ttl <= 15 * 60 + 2
-
-
-def test_a_refund_after_the_window_ended_leaves_nothing_behind():
-    key = lookup.register_attempt(CLIENT)
-    cache.delete(key)  # the window expired meanwhile
-    lookup.refund_attempt(key)
-    assert cache.get(key) is None
 
 
 def test_a_parallel_burst_gets_exactly_the_allowance():
@@ -69,7 +67,7 @@ def test_a_parallel_burst_gets_exactly_the_allowance():
     def attempt():
         barrier.wait()
         try:
-            lookup.register_attempt(CLIENT)
+            lookup.count_wrong_pair(CLIENT)
             outcomes.append("counted")
         except lookup.Throttled:
             outcomes.append("throttled")
