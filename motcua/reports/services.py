@@ -495,7 +495,7 @@ def offered_pairs() -> dict[tuple[int, int], tuple[int, int, int]]:
 class Cube:
     """The selection's figures, read per key (agency / field / procedure) on demand, grouped in SQL.
 
-    Levels are agencies grouped in Python (a few hundred rows); the total is the sum of the agency rows.
+    Levels are agencies grouped in Python (a few hundred rows); the total is the sum of the field rows.
     """
 
     def __init__(self, selection: Selection, now: datetime.datetime):
@@ -527,8 +527,7 @@ class Cube:
                 out[k] = Figures(key=k)
             return out[k]
 
-        # Agencies and fields come from one read per (agency, field); procedures from their own.
-        by = ("procedure_id",) if key == "procedure" else ("agency_id", "field_id")
+        by = self._grouping(key)
         if by not in self._base:
             self._base[by] = (
                 rollup.flows(period.start, period.stop, filters=self.filters, by=by, now=self.now),
@@ -547,6 +546,14 @@ class Cube:
                 row.offered, row.offered_full_online, row.offered_postal = n, full, postal
         self._rows[key] = out
         return out
+
+    def _grouping(self, key: str) -> tuple[str, ...]:
+        """The keys one read groups by: agencies and fields come from one read per (agency, field),
+        procedures from one per (field, procedure), which also gives the fields (the total, the field
+        targets) of a report by procedure — one read less there."""
+        if key == "procedure" or (key == "field" and self.selection.group == "procedure"):
+            return ("field_id", "procedure_id")
+        return ("agency_id", "field_id")
 
     def _offered(self, column):
         """Published (agency, procedure) pairs — all, full online, with postal service — per agency or field."""
@@ -597,8 +604,9 @@ class Cube:
         return rows
 
     def total(self) -> Figures:
+        """The sum of the field rows (fields, like agencies, split every figure without overlap)."""
         total = Figures(key=None, label=_("Tổng cộng"))
-        for row in self.group("agency"):
+        for row in self.rows("field").values():
             total.absorb(row)
         return total
 

@@ -99,6 +99,26 @@ def test_partial_months_read_as_a_month_minus_days_give_the_same_figures(novembe
         assert_reconciles(users["thanhtra"], now=later, params=params)
 
 
+def test_a_report_by_procedure_totals_like_a_report_by_agency(november, users):
+    """Its total and field targets come from the per-procedure read (no per-agency read): the same figures."""
+    by_procedure, by_agency = {"ky": "2026-11", "nhom": "thu-tuc"}, {"ky": "2026-11", "nhom": "co-quan"}
+    for refreshed in (False, True):
+        if refreshed:
+            rollup.refresh(now=at(2026, 11, 20, 3, 0))
+        with CaptureQueriesContext(connection) as queries:
+            procedures, _ = assert_reconciles(users["thanhtra"], params=by_procedure)
+        agencies, _ = report(users["thanhtra"], by_agency)
+        assert not any("GROUP BY tag, agency_id" in q["sql"] for q in queries.captured_queries)
+        assert figures_of(procedures.total) == figures_of(agencies.total)
+        assert (procedures.total.offered, procedures.total.offered_full_online, procedures.total.offered_postal) \
+            == (agencies.total.offered, agencies.total.offered_full_online, agencies.total.offered_postal)
+        assert procedures.total.offered
+        assert [(a.indicator, a.value, a.met) for a in procedures.indicators] \
+            == [(a.indicator, a.value, a.met) for a in agencies.indicators]
+        assert [(a.scope, a.value) for a in procedures.field_indicators] \
+            == [(a.scope, a.value) for a in agencies.field_indicators]
+
+
 def test_work_after_the_rollup_is_counted_once(november, walker, users, justice_procedure):
     rollup.refresh(now=NOW)
     before, _ = report(users["thanhtra"], now=NOW)
