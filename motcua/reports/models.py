@@ -71,7 +71,7 @@ class Rollup(models.Model):
     """Counts of one day or one complete month (``day`` = its first day), per procedure or per field."""
 
     class Grain(models.TextChoices):
-        # Three families, each with day rows, complete-month rows and the open balance at each month start
+        # Four families, each with day rows, complete-month rows and the open balance at each month start
         # (``received`` holds the number open then): per (agency, field, procedure) …
         DAY = "d", _("ngày, theo cơ quan và thủ tục")
         MONTH = "m", _("tháng, theo cơ quan và thủ tục")
@@ -80,10 +80,14 @@ class Rollup(models.Model):
         DAY_BY_FIELD = "D", _("ngày, theo cơ quan và lĩnh vực")
         MONTH_BY_FIELD = "M", _("tháng, theo cơ quan và lĩnh vực")
         BALANCE_BY_FIELD = "B", _("tồn đầu tháng, theo cơ quan và lĩnh vực")
-        # … and per (field, procedure), ``agency`` 0, for the whole province by procedure.
+        # … per (field, procedure), ``agency`` 0, for the whole province by procedure …
         DAY_BY_PROCEDURE = "p", _("ngày, theo thủ tục")
         MONTH_BY_PROCEDURE = "q", _("tháng, theo thủ tục")
         BALANCE_BY_PROCEDURE = "c", _("tồn đầu tháng, theo thủ tục")
+        # … and per agency alone, ``field`` and ``procedure`` 0, for trends (a tenth of the rows).
+        DAY_BY_AGENCY = "a", _("ngày, theo cơ quan")
+        MONTH_BY_AGENCY = "n", _("tháng, theo cơ quan")
+        BALANCE_BY_AGENCY = "o", _("tồn đầu tháng, theo cơ quan")
 
     grain = models.CharField(max_length=1, choices=Grain.choices)
     day = models.DateField()

@@ -150,6 +150,7 @@ FAMILIES = {
     "fine": (G.DAY, G.MONTH, G.BALANCE, ("agency_id", "field_id", "procedure_id")),
     "field": (G.DAY_BY_FIELD, G.MONTH_BY_FIELD, G.BALANCE_BY_FIELD, ("agency_id", "field_id")),
     "procedure": (G.DAY_BY_PROCEDURE, G.MONTH_BY_PROCEDURE, G.BALANCE_BY_PROCEDURE, ("field_id", "procedure_id")),
+    "agency": (G.DAY_BY_AGENCY, G.MONTH_BY_AGENCY, G.BALANCE_BY_AGENCY, ("agency_id",)),
 }
 
 
@@ -157,7 +158,9 @@ def family_for(by, filters: Filters) -> str:
     """The smallest rollup family that can answer a grouping by ``by`` under ``filters``."""
     if "procedure_id" in by or filters.procedure_id is not None:
         return "procedure" if filters.agency_ids is None and "agency_id" not in by else "fine"
-    return "field"
+    if "field_id" in by or filters.field_id is not None:
+        return "field"
+    return "agency"
 
 
 def _negated(sql: str) -> str:
@@ -207,7 +210,7 @@ def _earliest_day() -> datetime.date | None:
 def refresh(now: datetime.datetime | None = None, *, rebuild: bool = False) -> dict:
     """Roll up every closed day not yet rolled up (and the last ``MARGIN`` again). Idempotent.
 
-    Day rows of the three families, then for each complete month its month rows and the open balance
+    Day rows of every family, then for each complete month its month rows and the open balance
     at the next month's start (balance + received - ended). Returns {"from", "upto", "days", "months"}.
     """
     upto = closed_until(now)
@@ -246,7 +249,7 @@ def refresh(now: datetime.datetime | None = None, *, rebuild: bool = False) -> d
                                + " UNION ALL ".join(parts) + ") u GROUP BY bucket, agency_id, field_id, procedure_id",
                                params)
                 days += cursor.rowcount
-                for family in ("field", "procedure"):
+                for family in ("field", "procedure", "agency"):
                     day_grain = FAMILIES[family][0]
                     select, group = keys_of(family)
                     cursor.execute(insert + f"SELECT %s, day, {select}, {sums} FROM {table} "

@@ -168,9 +168,16 @@ def test_a_past_period_counts_what_was_open_then(november, users):
 
 
 def test_trend_on_time_rate_matches_month_reports(november, users):
-    rollup.refresh(now=at(2026, 11, 18, 2, 0))
     selection = services.parse_selection(users["thanhtra"], {"ky": "2026"}, today=NOW.date())
-    points = {p.start: p for p in services.trend(selection, now=NOW)}
+    live = services.trend(selection, now=NOW)
+    rollup.refresh(now=at(2026, 11, 18, 2, 0))
+    with CaptureQueriesContext(connection) as queries:
+        points = {p.start: p for p in services.trend(selection, now=NOW)}
+    # A province or agency trend reads the per-agency rows, and they give the live figures.
+    assert any("r.grain = 'n'" in q["sql"] for q in queries.captured_queries)
+    assert Rollup.objects.filter(grain=Rollup.Grain.MONTH_BY_AGENCY).exists()
+    assert [(p.received, p.finished, p.on_time, p.overdue) for p in points.values()] == \
+        [(p.received, p.finished, p.on_time, p.overdue) for p in live]
     for month in (10, 11):
         rep, _ = report(users["thanhtra"], {"ky": f"2026-{month:02d}"})
         point = points[datetime.date(2026, month, 1)]
