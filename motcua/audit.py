@@ -1,11 +1,12 @@
 """Append-only audit trails: a recorded event can be neither edited nor deleted through the application.
 
-Dossier and feedback events both derive from :class:`AppendOnlyModel`; each names what it records
+Dossier and feedback events both derive from :class:`TrailEvent` (an :class:`AppendOnlyModel`); each names what it records
 in the Vietnamese refusals (``edit_refused`` / ``delete_refused``). Changes to reference data
 (catalogue, organisation, accounts) are recorded by django-auditlog, whose request context
 :class:`AuditContextMiddleware` sets.
 """
 from auditlog.middleware import AuditlogMiddleware
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,25 @@ class AppendOnlyModel(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionDenied(self.delete_refused)
 
+
+
+class TrailEvent(AppendOnlyModel):
+    """One entry of an append-only trail: who did what, when, for which agency, and why.
+
+    Each concrete trail adds its subject (the dossier, the feedback) and its state columns.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    action = models.CharField(max_length=40)
+    agency = models.ForeignKey("orgs.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
 
 class AuditContextMiddleware(AuditlogMiddleware):
     """django-auditlog's middleware (who changed an audited model, from which address), except on

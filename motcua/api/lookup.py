@@ -9,7 +9,6 @@ cannot double it by switching between the page and the API. DRF throttling appli
 import math
 
 from django.urls import path
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import Throttled

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from motcua.audit import AppendOnlyModel
+from motcua.audit import TrailEvent
 from motcua.catalog.models import ProcedureBundle, ProcedureVersion, RequiredDocument
 from motcua.orgs.models import Agency, Role
 
@@ -392,36 +392,25 @@ class ApologyLetter(models.Model):
     applied_at = models.DateTimeField(null=True, blank=True)
 
 
-class DossierEvent(AppendOnlyModel):
-    """Append-only audit trail: who did what, when, from which state to which, and why."""
+class DossierEvent(TrailEvent):
+    """The dossier's trail: who did what, when, from which state to which, at which step, and why."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30, blank=True)
     step = models.ForeignKey(DossierStep, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     edit_refused = _("Nhật ký hồ sơ không được sửa.")
     delete_refused = _("Nhật ký hồ sơ không được xóa.")
 
-    class Meta:
-        ordering = ["at", "id"]
 
-
-class Notification(models.Model):
-    """A message to the applicant; sent by a background job, at most once."""
+class OutboundMessage(models.Model):
+    """An e-mail or SMS written in the action's transaction and sent by a background job, at most once."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Thư điện tử")
         SMS = "sms", _("Tin nhắn SMS")
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notifications")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     recipient = models.CharField(max_length=200)
     subject = models.CharField(max_length=300, blank=True)
@@ -429,6 +418,15 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Notification(OutboundMessage):
+    """A message to the applicant."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notifications")
 
 
 class StaffAlert(models.Model):

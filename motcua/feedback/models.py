@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from motcua.audit import AppendOnlyModel
+from motcua.audit import TrailEvent
 from motcua.catalog.models import Procedure
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, OutboundMessage
 from motcua.orgs.models import Agency
 
 
@@ -217,40 +217,19 @@ class Verification(models.Model):
         ordering = ["feedback", "-created_at"]
 
 
-class FeedbackEvent(AppendOnlyModel):
-    """Append-only audit trail: who did what, when, from which state to which, and why."""
+class FeedbackEvent(TrailEvent):
+    """The feedback's trail: who did what, when, from which state to which, and why."""
 
     feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     edit_refused = _("Nhật ký phản ánh không được sửa.")
     delete_refused = _("Nhật ký phản ánh không được xóa.")
 
-    class Meta:
-        ordering = ["at", "id"]
 
-
-class Notification(models.Model):
-    """A message to the sender or to officials; sent by a background job after commit, at most once."""
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("Thư điện tử")
-        SMS = "sms", _("Tin nhắn SMS")
+class Notification(OutboundMessage):
+    """A message to the sender or to officials."""
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=40)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    recipient = models.CharField(max_length=200)
-    subject = models.CharField(max_length=300, blank=True)
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
-from motcua.dossiers.models import Dossier, DossierEvent, Status
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.orgs import services as orgs
 from motcua.orgs.models import AdminUnit, Agency, Role
 from motcua.portal.models import SatisfactionLevel
