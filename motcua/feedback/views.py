@@ -179,13 +179,12 @@ def track(request):
         # The dossier lookup's allowance of wrong pairs, shared: guessing 4 digits stays impractical.
         client = portal_lookup.client_ident(request)
         try:
+            portal_lookup.check_not_blocked(client)
             try:
                 feedback = services.find_for_sender(request.GET.get("ma", ""), request.GET.get("lh", ""))
             except services.FeedbackError as exc:
                 error, status = exc.message, exc.status
                 portal_lookup.count_wrong_pair(client)
-            else:
-                portal_lookup.check_not_blocked(client)
         except portal_lookup.Throttled as exc:
             response = render(request, "feedback/track.html", {"form": form, "error": exc.message}, status=429)
             response["Retry-After"] = str(exc.retry_after)

@@ -510,21 +510,19 @@ def _public(rows) -> PublicDossier:
 
 
 def lookup(code: str, digits: str, *, client: str) -> PublicDossier:
-    """Check the input, find the dossier, then settle with the throttle of ``client``.
+    """Check the input and the throttle of ``client``, find the dossier, count a wrong pair.
 
-    Raises :class:`InvalidInput` (nothing counted), :class:`LookupFailed` (counted) or
-    :class:`Throttled` (the allowance is used up: the answer, right or wrong, is withheld). The
-    lookup comes first so that either outcome costs one round trip to the counter store: a wrong
-    pair increments it, a right one only reads it.
+    Raises :class:`InvalidInput` (nothing counted), :class:`Throttled` (the allowance is used up:
+    nothing is looked up, so a blocked client costs the database nothing) or :class:`LookupFailed`
+    (counted). A right pair costs one round trip to the counter store (a read), a wrong one two.
     """
     code, digits = check_input(code, digits)
-    try:
-        dossier = find(code, digits)
-    except LookupFailed:
-        count_wrong_pair(client)
-        raise
     check_not_blocked(client)
-    return dossier
+    try:
+        return find(code, digits)
+    except LookupFailed:
+        count_wrong_pair(client)  # Throttled instead when a parallel burst went past the limit
+        raise
 
 
 # ------------------------------------------------------------------------------------- rating token
