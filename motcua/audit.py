@@ -1,7 +1,7 @@
 """Append-only audit trails: a recorded event can be neither edited nor deleted through the application.
 
-Dossier and feedback events both derive from :class:`TrailEvent` (an :class:`AppendOnlyModel`); each names what it records
-in the Vietnamese refusals (``edit_refused`` / ``delete_refused``). Changes to reference data
+Dossier and feedback events both derive from :class:`TrailEvent` (an :class:`AppendOnlyModel`);
+each names what it records in the Vietnamese refusals (``edit_refused`` / ``delete_refused``). Changes to reference data
 (catalogue, organisation, accounts) are recorded by django-auditlog, whose request context
 :class:`AuditContextMiddleware` sets.
 """
@@ -38,7 +38,6 @@ class AppendOnlyModel(models.Model):
         raise PermissionDenied(self.delete_refused)
 
 
-
 class TrailEvent(AppendOnlyModel):
     """One entry of an append-only trail: who did what, when, for which agency, and why.
 
@@ -56,6 +55,7 @@ class TrailEvent(AppendOnlyModel):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
 
 class AuditContextMiddleware(AuditlogMiddleware):
     """django-auditlog's middleware (who changed an audited model, from which address), except on

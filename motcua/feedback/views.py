@@ -177,18 +177,17 @@ def track(request):
     feedback, error, status = None, None, 200
     if request.GET.get("ma") or request.GET.get("lh"):
         # The dossier lookup's allowance of wrong pairs, shared: guessing 4 digits stays impractical.
-        client = portal_lookup.client_ident(request)
         try:
-            portal_lookup.check_not_blocked(client)
-            try:
-                feedback = services.find_for_sender(request.GET.get("ma", ""), request.GET.get("lh", ""))
-            except services.FeedbackError as exc:
-                error, status = exc.message, exc.status
-                portal_lookup.count_wrong_pair(client)
+            feedback = portal_lookup.within_allowance(
+                portal_lookup.client_ident(request),
+                lambda: services.find_for_sender(request.GET.get("ma", ""), request.GET.get("lh", "")),
+                wrong=services.FeedbackError)
         except portal_lookup.Throttled as exc:
             response = render(request, "feedback/track.html", {"form": form, "error": exc.message}, status=429)
             response["Retry-After"] = str(exc.retry_after)
             return response
+        except services.FeedbackError as exc:
+            error, status = exc.message, exc.status
     context = {"form": form, "feedback": feedback, "error": error, "labels": EVENT_LABELS}
     if feedback is not None:
         context.update(timeline=services.public_timeline(feedback), overdue=services.is_overdue(feedback))

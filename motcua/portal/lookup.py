@@ -308,11 +308,22 @@ def blocked_for(client: str, now: float | None = None) -> int | None:
     return retry_after if (cache.get(key) or 0) >= limit else None
 
 
-def check_not_blocked(client: str, now: float | None = None) -> None:
-    """:class:`Throttled` when ``client`` has used up its allowance: then even a right pair is not shown."""
-    wait = blocked_for(client, now)
+def within_allowance(client: str, find, *, wrong=LookupFailed):
+    """``find()`` under ``client``'s allowance of wrong pairs; ``wrong`` is what ``find`` raises for one.
+
+    A client that used its allowance up gets :class:`Throttled` before ``find`` runs (even a right pair
+    is not shown, and it costs the database nothing); a wrong pair is counted and re-raised, or turned
+    into :class:`Throttled` when a parallel burst went past the limit. A right pair costs one read of
+    the counter, a wrong one a read and an increment.
+    """
+    wait = blocked_for(client)
     if wait is not None:
         raise Throttled(wait)
+    try:
+        return find()
+    except wrong:
+        count_wrong_pair(client)
+        raise
 
 
 # ------------------------------------------------------------------------------------- lookup
@@ -510,19 +521,13 @@ def _public(rows) -> PublicDossier:
 
 
 def lookup(code: str, digits: str, *, client: str) -> PublicDossier:
-    """Check the input and the throttle of ``client``, find the dossier, count a wrong pair.
+    """Check the input, then find the dossier within ``client``'s allowance (:func:`within_allowance`).
 
-    Raises :class:`InvalidInput` (nothing counted), :class:`Throttled` (the allowance is used up:
-    nothing is looked up, so a blocked client costs the database nothing) or :class:`LookupFailed`
-    (counted). A right pair costs one round trip to the counter store (a read), a wrong one two.
+    Raises :class:`InvalidInput` (nothing counted), :class:`Throttled` (nothing looked up) or
+    :class:`LookupFailed` (counted).
     """
     code, digits = check_input(code, digits)
-    check_not_blocked(client)
-    try:
-        return find(code, digits)
-    except LookupFailed:
-        count_wrong_pair(client)  # Throttled instead when a parallel burst went past the limit
-        raise
+    return within_allowance(client, lambda: find(code, digits))
 
 
 # ------------------------------------------------------------------------------------- rating token
