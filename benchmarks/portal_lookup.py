@@ -444,7 +444,7 @@ def main(argv=None):
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: `make apt-bench` installs Debian's wrk")
     cache_url = redis_url()
-    with _common.bench_database("portal_lookup", keep=args.keep or args.reuse, reuse=args.reuse) as backend:
+    with _common.bench_database("portal_lookup", keep=args.keep, reuse=args.reuse) as backend:
         from django.utils import timezone
         if args.reuse:
             written, n_dossiers, n_events = reopen()

@@ -615,7 +615,7 @@ def _analyse_rollup(done, seconds):
 def main(argv=None):
     args = parse_args(argv)
     total = args.dossiers * (args.replicas + 1)
-    with _common.bench_database("reports" if args.small else f"reports_{total}", keep=args.keep or args.reuse,
+    with _common.bench_database("reports" if args.small else f"reports_{total}", keep=args.keep,
                                 reuse=args.reuse) as backend:
         if backend != "postgresql":
             raise SystemExit("PostgreSQL only")
